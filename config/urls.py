@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "ggzy 后台管理"
+admin.site.site_title = "ggzy 后台"
+admin.site.index_title = "主体与版本查询"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("registry/", include("registry.urls")),
+    path("", include("portal.urls")),
+]

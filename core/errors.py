@@ -1,0 +1,34 @@
+"""Domain errors: raised by services, shown by views on the same page as the user's input."""
+
+
+class DomainError(Exception):
+    """A rule of the domain said no. The message is Chinese and tells the user what to do."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """Missing and forbidden look alike, so nobody can probe for other subjects' records."""
+
+    def __init__(self, message: str = "未找到该记录，或您无权查看。") -> None:
+        super().__init__(message)
+
+
+class StateError(DomainError):
+    """An action that the current state of the object does not allow."""
+
+
+class ConflictError(DomainError):
+    """Somebody else saved the same draft first (another tab or another person).
+
+    Carries what is saved now, so the page can show how the user's input differs from it and
+    let a deliberate second save win.
+    """
+
+    def __init__(self, message: str, *, current_revision: int, saved_data: dict) -> None:
+        super().__init__(message)
+        self.current_revision = current_revision
+        self.saved_data = saved_data

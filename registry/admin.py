@@ -1,0 +1,115 @@
+"""Staff views (issue 2 §10): find any subject and read every version of its records."""
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+
+from registry.kinds import form_for
+from registry.models import Account, Attachment, QualificationType, Record, RecordVersion, Subject
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Registry data changes only through the subjects' own pages (audited services)."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class RecordInline(admin.TabularInline):
+    model = Record
+    fields = ["kind", "title", "status", "current", "draft", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Subject)
+class SubjectAdmin(ReadOnlyAdmin):
+    list_display = ["name", "code", "kind", "status", "bidding_scope", "created_at"]
+    list_filter = ["kind", "status", "bidding_scope"]
+    # "=code" is an exact (indexed) match; names match by part.
+    search_fields = ["=code", "name"]
+    search_help_text = "输入完整的统一社会信用代码/身份证号，或名称的一部分"
+    readonly_fields = ["kind", "code_type", "code", "name", "status", "bidding_scope", "created_at", "updated_at"]
+    inlines = [RecordInline]
+    show_full_result_count = False
+
+
+class VersionInline(admin.TabularInline):
+    model = RecordVersion
+    fields = ["number", "state", "submitted_at", "submitted_by", "submitted_auth", "saved_at", "revision"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Record)
+class RecordAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "status", "subject", "updated_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["=subject__code", "title"]
+    list_select_related = ["subject"]
+    readonly_fields = ["subject", "kind", "status", "title", "current", "draft", "created_at", "updated_at"]
+    inlines = [VersionInline]
+
+
+@admin.register(RecordVersion)
+class RecordVersionAdmin(ReadOnlyAdmin):
+    list_display = ["record", "number", "state", "submitted_at", "submitted_auth"]
+    list_select_related = ["record", "record__subject"]
+    fields = ["record", "number", "state", "content", "submitted_at", "submitted_by", "submitted_auth", "saved_at", "saved_by"]
+    readonly_fields = fields
+
+    @admin.display(description="内容")
+    def content(self, obj: RecordVersion) -> str:
+        form_class = form_for(obj.record.subject.kind, obj.record.kind)
+        if form_class is None:
+            return ""
+        rows = [
+            (section, label, shown or "—")
+            for section, fields in form_class.describe(obj.data)
+            for _, label, shown in fields
+        ]
+        return format_html(
+            "<table>{}</table>",
+            format_html_join("", "<tr><td>{}</td><th>{}</th><td>{}</td></tr>", rows),
+        )
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "subject", "content_type", "size", "sha256", "uploaded_at"]
+    search_fields = ["=sha256", "=subject__code"]
+    list_select_related = ["subject"]
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["username", "display_name", "email", "is_staff", "is_active", "locked_until"]
+    search_fields = ["=username", "display_name", "email"]
+    list_filter = ["is_staff", "is_active"]
+    fields = ["username", "display_name", "email", "subject", "is_active", "is_staff", "groups", "failed_logins", "locked_until", "last_login"]
+    readonly_fields = ["username", "subject", "last_login"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(QualificationType)
+class QualificationTypeAdmin(admin.ModelAdmin):
+    list_display = ["attribute", "name", "grades", "sort"]
+    list_filter = ["attribute"]
+    search_fields = ["name"]

@@ -1,0 +1,60 @@
+"""The registry's rules in one place, each with the source it comes from.
+
+Messages are constants: services raise them, views show them, tests assert them.
+"""
+
+from registry.models import RecordKind
+
+# 003 §2: a code that is already registered is sent to the login page.
+CODE_ALREADY_REGISTERED = "此代码已经注册，请直接登录"
+NAME_TAKEN = "该名称已被其他主体使用，请核对全称；如确属本单位，请联系平台客服。"
+
+# 003 §4.1-§4.5: "用账号登录的用户提交信息，仅限制开展纸质标业务；如需开展电子标业务，请使用CA锁
+# 登录并提交信息", and "用CA锁登录才可以提交信息" for qualifications, performance, practitioners
+# and awards. These kinds only matter for electronic bidding, so they need a certificate login.
+CERTIFICATE_REQUIRED_KINDS = frozenset(
+    {RecordKind.QUALIFICATION, RecordKind.PERFORMANCE, RecordKind.PRACTITIONER, RecordKind.AWARD}
+)
+CERTIFICATE_REQUIRED = "提交{kind}需要使用CA证书登录。您当前是账号密码登录，可以先「保存」草稿，再用CA证书登录后提交。"
+PASSWORD_SUBMIT_PAPER_ONLY = (
+    "您使用账号密码登录提交，基本信息仅可用于纸质标业务；如需开展电子标业务，请使用CA证书登录后重新提交。"
+)
+
+# 003 §4.2: only qualifications have 作废 / 取消作废.
+VOIDABLE_KINDS = frozenset({RecordKind.QUALIFICATION})
+
+# Workflow messages.
+MISSING_REQUIRED = "以下必填项未填写，不能提交：{fields}。已填写的内容已保存为草稿。"
+DRAFT_CONFLICT = (
+    "这份草稿已在其他窗口（或由他人）于 {when} 保存过，您这次的修改没有保存。"
+    "您的输入仍保留在下方；核对后再次点击「保存」即以您的输入为准。"
+)
+NOT_EDITABLE = "该记录当前状态为「{status}」，不能编辑。"
+NO_DRAFT_TO_SUBMIT = "没有待提交的草稿。"
+VOID_ONLY_SUBMITTED = "只有已提交的记录可以作废。"
+UNVOID_ONLY_VOID = "只有已作废的记录可以取消作废。"
+VOID_NOT_ALLOWED = "{kind}不能作废。"
+CHANGE_ONLY_SUBMITTED = "只有已提交的记录可以变更。"
+DISCARD_NOTHING = "没有可放弃的变更。"
+KIND_NOT_FOR_SUBJECT = "该类信息不适用于{subject_kind}。"
+
+# Attachments (电子件): checked by content, not by name.
+ATTACHMENT_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
+ATTACHMENT_BAD_TYPE = "文件“{name}”不是PDF、JPG或PNG格式（按文件内容判断），请重新选择。"
+ATTACHMENT_TOO_BIG = "文件“{name}”大小为{size}，超过上限{limit}，请压缩后重新上传。"
+ATTACHMENT_EMPTY = "文件“{name}”是空文件，请重新选择。"
+ATTACHMENT_DAMAGED = "文件“{name}”已损坏或不完整，无法打开，请重新选择。"
+
+# Password login lockout (settings.LOGIN_MAX_FAILURES / LOGIN_LOCK_MINUTES).
+LOGIN_FAILED = "账号或密码不正确。"
+LOGIN_FAILED_LEFT = "账号或密码不正确，再错{left}次账号将被锁定{minutes}分钟。"
+LOGIN_LOCKED = "连续登录失败次数过多，账号已锁定，请在{minutes}分{seconds}秒后再试，或通过「忘记密码」重设密码。"
+LOGIN_AMBIGUOUS_NAME = "有多个主体使用此名称，请改用统一社会信用代码或身份证号登录。"
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} 字节"

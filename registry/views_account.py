@@ -1,0 +1,148 @@
+"""Registration and password login (003 §2-§3)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from registry import rules, services
+from registry.auth import client_ip, password_login
+from registry.models import Subject, SubjectKind
+
+REGISTER_SESSION_KEY = "ggzy_register"
+
+
+class RegisterStartForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="注册类型", choices=SubjectKind.choices, widget=forms.RadioSelect, initial=SubjectKind.UNIT
+    )
+    code = forms.CharField(label="代码/证件号", max_length=40)
+
+
+class RegisterDetailsForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=200)
+    email = forms.EmailField(label="电子邮箱", help_text="用于找回密码和接收通知。")
+    password = forms.CharField(label="新建密码", widget=forms.PasswordInput(render_value=True))
+    password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput(render_value=True))
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password2"):
+            self.add_error("password2", "两次输入的密码不一致，请重新输入。")
+        return cleaned
+
+
+class LoginForm(forms.Form):
+    login = forms.CharField(label="账号", max_length=200)
+    password = forms.CharField(label="密码", widget=forms.PasswordInput)
+
+
+def register_start(request: HttpRequest) -> HttpResponse:
+    """Step 1: kind and code. A code already registered goes to the login page."""
+    form = RegisterStartForm(request.POST or None, initial=request.session.get(REGISTER_SESSION_KEY))
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        code, check = services.code_check(kind=kind, code=form.cleaned_data["code"])
+        if not check.ok:
+            form.add_error("code", check.error)
+        elif Subject.objects.filter(code=code).exists():
+            messages.info(request, rules.CODE_ALREADY_REGISTERED)
+            return redirect(f"{reverse('registry:login')}?login={code}")
+        else:
+            request.session[REGISTER_SESSION_KEY] = {"kind": kind, "code": code}
+            for warning in check.warnings:
+                messages.warning(request, warning)
+            return redirect("registry:register_details")
+    return render(request, "registry/register_start.html", {"form": form})
+
+
+def register_check_code(request: HttpRequest) -> HttpResponse:
+    """htmx: the code's check as it is typed, before 「下一步」."""
+    kind = request.POST.get("kind", SubjectKind.UNIT)
+    raw = request.POST.get("code", "")
+    code, check = services.code_check(kind=kind, code=raw) if raw.strip() else ("", None)
+    registered = bool(check and check.ok and Subject.objects.filter(code=code).exists())
+    return render(
+        request,
+        "registry/_code_check.html",
+        {"check": check, "code": code, "registered": registered, "message": rules.CODE_ALREADY_REGISTERED},
+    )
+
+
+def register_details(request: HttpRequest) -> HttpResponse:
+    """Step 2: the full name (or the person's name) and a new password → 「注册并登录」."""
+    start = request.session.get(REGISTER_SESSION_KEY)
+    if not start:
+        return redirect("registry:register")
+    kind_label = SubjectKind(start["kind"]).label
+    form = RegisterDetailsForm(request.POST or None)
+    form.fields["name"].label = "单位全称" if start["kind"] == SubjectKind.UNIT else "姓名"
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.subject_register(
+                kind=start["kind"],
+                code=start["code"],
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password"],
+                email=form.cleaned_data["email"],
+                ip=client_ip(request),
+            )
+        except DomainError as error:
+            if error.message == rules.CODE_ALREADY_REGISTERED:
+                messages.info(request, error.message)
+                return redirect(f"{reverse('registry:login')}?login={start['code']}")
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            password_login(request, login=account.username, password=form.cleaned_data["password"])
+            del request.session[REGISTER_SESSION_KEY]
+            login_names = (
+                f"单位全称“{account.subject.name}”或统一社会信用代码 {account.subject.code}"
+                if start["kind"] == SubjectKind.UNIT
+                else f"身份证号 {account.subject.code}"
+            )
+            messages.success(request, f"注册成功。今后请用{login_names}登录。请完善基本信息并提交。")
+            return redirect("registry:basic")
+    return render(
+        request,
+        "registry/register_details.html",
+        {"form": form, "start": start, "kind_label": kind_label},
+    )
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None, initial={"login": request.GET.get("login", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = password_login(
+                request, login=form.cleaned_data["login"], password=form.cleaned_data["password"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            next_url = request.GET.get("next", "")
+            if next_url.startswith("/") and not next_url.startswith("//"):
+                return redirect(next_url)
+            if account.is_staff and account.subject_id is None:
+                return redirect("admin:index")
+            return redirect("registry:home")
+    return render(request, "registry/login.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "您已安全退出。")
+    return redirect("portal:home")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.subject_id is None:
+        return redirect("admin:index")
+    return redirect("registry:basic")
+

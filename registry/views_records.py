@@ -1,0 +1,269 @@
+"""The subject's own pages: basic information and the four lists of 003 §4, history, files."""
+
+from functools import wraps
+from typing import Any, Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.errors import ConflictError, DomainError, NotFound
+from registry import attachments, selectors, services
+from registry.auth import actor_for
+from registry.kinds import ADD_LABELS, form_for, kinds_for
+from registry.models import Record, RecordKind, RecordStatus
+from registry.recordforms import RecordForm
+from registry.rules import PASSWORD_SUBMIT_PAPER_ONLY, VOIDABLE_KINDS
+
+SAVED = "已保存草稿。"
+SUBMITTED = "已提交，第{number}版现已生效。"
+
+
+def subject_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Logged in as a subject; NotFound from a selector becomes a 404 page."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.subject_id is None:
+            raise Http404("后台人员请使用后台管理。")
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from error
+
+    return wrapper
+
+
+def _kind_or_404(request: HttpRequest, kind: str) -> type[RecordForm]:
+    form_class = form_for(request.user.subject.kind, kind)
+    if form_class is None or kind == RecordKind.BASIC:
+        raise Http404("没有这一类信息。")
+    return form_class
+
+
+def _accept_uploads(request: HttpRequest, form_class: type[RecordForm], post: Any) -> dict[str, str]:
+    """Store every acceptable uploaded file at once, so nothing chosen is lost if another field
+    is wrong; their ids go into the form. Returns the errors of the files refused."""
+    errors = {}
+    for name, field in form_class.base_fields.items():
+        upload = request.FILES.get(f"{name}__file")
+        if upload is None or not hasattr(field, "widget") or f"{name}__file" not in request.FILES:
+            continue
+        try:
+            attachment = attachments.attachment_store(
+                actor=actor_for(request), subject=request.user.subject, upload=upload
+            )
+        except DomainError as error:
+            errors[name] = error.message
+        else:
+            post[name] = str(attachment.pk)
+            post.pop(f"{name}__clear", None)
+    return errors
+
+
+def _bound_form(request: HttpRequest, form_class: type[RecordForm], record_data: dict) -> tuple[RecordForm, bool]:
+    post = request.POST.copy()
+    upload_errors = _accept_uploads(request, form_class, post)
+    form = form_class(post, subject=request.user.subject, record_data=record_data)
+    valid = form.is_valid()
+    for name, message in upload_errors.items():
+        form.add_error(name, message)
+    return form, valid and not upload_errors
+
+
+def _page(request: HttpRequest, record: Record | None, kind: str, form: RecordForm | None, **extra: Any) -> HttpResponse:
+    form_class = form_for(request.user.subject.kind, kind)
+    assert form_class is not None
+    current = record.current if record else None
+    context = {
+        "record": record,
+        "kind": kind,
+        "kind_label": RecordKind(kind).label,
+        "form": form,
+        "in_force": form_class.describe(current.data) if current else None,
+        "voidable": kind in VOIDABLE_KINDS,
+        "tabs": bool(form_class.tab_order),
+        "missing": [],
+        "active": kind,
+        **extra,
+    }
+    if form is not None and request.GET.get("missing") and record and record.draft:
+        context["missing"] = form_class.missing_for_submit(record.draft.data)
+        for name in form_class.submit_required:
+            if not record.draft.data.get(name):
+                form.fields[name].widget.attrs["aria-invalid"] = "true"
+    return render(request, "registry/record.html", context)
+
+
+def _save_and_maybe_submit(request: HttpRequest, record: Record, form: RecordForm) -> HttpResponse:
+    actor = actor_for(request)
+    try:
+        version = services.record_save(
+            actor=actor,
+            record=record,
+            data=form.to_data(),
+            expected_revision=int(request.POST.get("revision") or 0),
+        )
+    except ConflictError as error:
+        differing = [label for label, _, _ in type(form).difference(error.saved_data, form.to_data())]
+        form.add_error(None, error.message)
+        return _page(request, record, record.kind, form, revision=error.current_revision, conflict_fields=differing)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return _page(request, record, record.kind, form, revision=request.POST.get("revision"))
+    if request.POST.get("action") != "submit":
+        messages.success(request, SAVED)
+        return redirect(_record_url(record))
+    try:
+        version = services.record_submit(actor=actor, record=record, expected_revision=version.revision)
+    except DomainError as error:
+        # The draft is saved; the page shows it with what stops the submission.
+        messages.error(request, error.message)
+        return redirect(_record_url(record) + "?missing=1")
+    messages.success(request, SUBMITTED.format(number=version.number))
+    if record.kind == RecordKind.BASIC and actor.auth_method != services.CERTIFICATE:
+        messages.warning(request, PASSWORD_SUBMIT_PAPER_ONLY)
+    return redirect(_record_url(record))
+
+
+def _record_url(record: Record) -> str:
+    if record.kind == RecordKind.BASIC:
+        return reverse("registry:basic")
+    return reverse("registry:record", args=[record.pk])
+
+
+def _record_view(request: HttpRequest, record: Record) -> HttpResponse:
+    form_class = form_for(record.subject.kind, record.kind)
+    assert form_class is not None
+    editable = record.draft is not None and record.status != RecordStatus.VOID
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, f"该记录当前状态为「{record.get_status_display()}」，不能编辑。")
+            return redirect(_record_url(record))
+        form, valid = _bound_form(request, form_class, record.draft.data)
+        if valid:
+            return _save_and_maybe_submit(request, record, form)
+        return _page(request, record, record.kind, form, revision=request.POST.get("revision"))
+    form = form_class(subject=record.subject, record_data=record.draft.data) if editable else None
+    return _page(request, record, record.kind, form, revision=record.draft.revision if editable else None)
+
+
+@subject_required
+def basic(request: HttpRequest) -> HttpResponse:
+    return _record_view(request, selectors.basic_record_for(account=request.user))
+
+
+@subject_required
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.record_get_for(account=request.user, pk=pk)
+    if record.kind == RecordKind.BASIC:
+        return redirect("registry:basic")
+    return _record_view(request, record)
+
+
+@subject_required
+def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+    _kind_or_404(request, kind)
+    records = selectors.records_for(account=request.user, kind=kind)
+    return render(
+        request,
+        "registry/record_list.html",
+        {
+            "records": records,
+            "kind": kind,
+            "kind_label": RecordKind(kind).label,
+            "add_label": ADD_LABELS[RecordKind(kind)],
+            "voidable": kind in VOIDABLE_KINDS,
+            "active": kind,
+        },
+    )
+
+
+@subject_required
+def record_new(request: HttpRequest, kind: str) -> HttpResponse:
+    form_class = _kind_or_404(request, kind)
+    if request.method != "POST":
+        form = form_class(subject=request.user.subject)
+        return _page(request, None, kind, form)
+    form, valid = _bound_form(request, form_class, {})
+    if not valid:
+        return _page(request, None, kind, form)
+    actor = actor_for(request)
+    record = services.record_create(actor=actor, subject=request.user.subject, kind=kind, data=form.to_data())
+    if request.POST.get("action") != "submit":
+        messages.success(request, SAVED)
+        return redirect(_record_url(record))
+    record.refresh_from_db()
+    try:
+        version = services.record_submit(actor=actor, record=record, expected_revision=record.draft.revision)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_record_url(record) + "?missing=1")
+    messages.success(request, SUBMITTED.format(number=version.number))
+    return redirect(_record_url(record))
+
+
+def _action(service: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:
+    @subject_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        record = selectors.record_get_for(account=request.user, pk=pk)
+        try:
+            service(actor=actor_for(request), record=record)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+        if service is services.record_delete_draft and not Record.objects.filter(pk=pk).exists():
+            return redirect("registry:records", kind=record.kind)
+        return redirect(_record_url(record))
+
+    return view
+
+
+record_change = _action(services.record_start_change, "已开始变更：修改后点击「提交」生效，提交前生效的仍是原版本。")
+record_discard = _action(services.record_discard_change, "已放弃本次变更，生效版本不变。")
+record_void = _action(services.record_void, "已作废。")
+record_unvoid = _action(services.record_unvoid, "已取消作废。")
+record_delete = _action(services.record_delete_draft, "已删除该草稿。")
+
+
+@subject_required
+def history(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind") or None
+    if kind and kind not in kinds_for(request.user.subject.kind):
+        kind = None
+    entries = selectors.history_for(account=request.user, kind=kind)
+    kinds = [(k, RecordKind(k).label) for k in kinds_for(request.user.subject.kind)]
+    return render(request, "registry/history.html", {"entries": entries, "kind": kind, "kinds": kinds, "active": "history"})
+
+
+@subject_required
+def history_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.history_entry_for(account=request.user, pk=pk)
+    form_class = form_for(request.user.subject.kind, entry.version.record.kind)
+    return render(
+        request,
+        "registry/history_detail.html",
+        {"entry": entry, "sections": form_class.describe(entry.version.data) if form_class else [],
+            "active": "history",
+        },
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    try:
+        attachment = selectors.attachment_get_for(account=request.user, pk=pk)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    response = FileResponse(
+        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
+    return response
