@@ -39,7 +39,16 @@ class SubjectAdmin(ReadOnlyAdmin):
     # "=code" is an exact (indexed) match; names match by part.
     search_fields = ["=code", "name"]
     search_help_text = "输入完整的统一社会信用代码/身份证号，或名称的一部分"
-    readonly_fields = ["kind", "code_type", "code", "name", "status", "bidding_scope", "created_at", "updated_at"]
+    readonly_fields = [
+        "kind",
+        "code_type",
+        "code",
+        "name",
+        "status",
+        "bidding_scope",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [RecordInline]
     show_full_result_count = False
 
@@ -70,7 +79,17 @@ class RecordAdmin(ReadOnlyAdmin):
 class RecordVersionAdmin(ReadOnlyAdmin):
     list_display = ["record", "number", "state", "submitted_at", "submitted_auth"]
     list_select_related = ["record", "record__subject"]
-    fields = ["record", "number", "state", "content", "submitted_at", "submitted_by", "submitted_auth", "saved_at", "saved_by"]
+    fields = [
+        "record",
+        "number",
+        "state",
+        "content",
+        "submitted_at",
+        "submitted_by",
+        "submitted_auth",
+        "saved_at",
+        "saved_by",
+    ]
     readonly_fields = fields
 
     @admin.display(description="内容")
@@ -101,7 +120,18 @@ class AccountAdmin(admin.ModelAdmin):
     list_display = ["username", "display_name", "email", "is_staff", "is_active", "locked_until"]
     search_fields = ["=username", "display_name", "email"]
     list_filter = ["is_staff", "is_active"]
-    fields = ["username", "display_name", "email", "subject", "is_active", "is_staff", "groups", "failed_logins", "locked_until", "last_login"]
+    fields = [
+        "username",
+        "display_name",
+        "email",
+        "subject",
+        "is_active",
+        "is_staff",
+        "groups",
+        "failed_logins",
+        "locked_until",
+        "last_login",
+    ]
     readonly_fields = ["username", "subject", "last_login"]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

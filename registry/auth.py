@@ -34,8 +34,7 @@ def find_account(login: str) -> Account | None:
         return None
     code = identifiers.normalize_code(login)
     account = (
-        Account.objects.filter(username=login).first()
-        or Account.objects.filter(subject__code=code).first()
+        Account.objects.filter(username=login).first() or Account.objects.filter(subject__code=code).first()
     )
     if account is not None:
         return account

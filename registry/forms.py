@@ -40,13 +40,11 @@ def _date(label: str) -> forms.DateField:
 
 
 def _choice(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, required=False, choices=[("", "请选择")] + choices)
+    return forms.ChoiceField(label=label, required=False, choices=[("", "请选择"), *choices])
 
 
 def _money(label: str) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, required=False, min_value=0, max_digits=14, decimal_places=4
-    )
+    return forms.DecimalField(label=label, required=False, min_value=0, max_digits=14, decimal_places=4)
 
 
 def _phone(label: str) -> forms.CharField:
@@ -142,9 +140,7 @@ class UnitBasicForm(NormalisedCodeMixin, RecordForm):
     contact_email = forms.EmailField(label="电子邮箱", required=False)
     bank_name = _text("基本户开户银行")
     bank_account_name = _text("账户名称")
-    bank_account = _text(
-        "银行账号", 32, validators=[RegexValidator(r"^\d{8,32}$", BANK_ACCOUNT_INVALID)]
-    )
+    bank_account = _text("银行账号", 32, validators=[RegexValidator(r"^\d{8,32}$", BANK_ACCOUNT_INVALID)])
     licence_scan = AttachmentSlot(label="营业执照")
     legal_rep_id_scan = AttachmentSlot(label="法定代表人身份证")
     bank_permit_scan = AttachmentSlot(label="基本存款账户信息")
@@ -152,9 +148,15 @@ class UnitBasicForm(NormalisedCodeMixin, RecordForm):
     id_fields = ("legal_rep_id_number",)
     title_field = "name"
     sections = [
-        ("单位信息", ["name", "entity_type", "roles", "established_on", "business_term", "registered_capital"]),
+        (
+            "单位信息",
+            ["name", "entity_type", "roles", "established_on", "business_term", "registered_capital"],
+        ),
         ("法定代表人", ["legal_rep_name", "legal_rep_id_number", "legal_rep_phone"]),
-        ("注册与经营", ["region", "registered_address", "office_address", "postcode", "business_scope", "introduction"]),
+        (
+            "注册与经营",
+            ["region", "registered_address", "office_address", "postcode", "business_scope", "introduction"],
+        ),
         ("联系方式", ["contact_name", "contact_phone", "contact_email"]),
         ("银行账户", ["bank_name", "bank_account_name", "bank_account"]),
         ("电子件", ["licence_scan", "legal_rep_id_scan", "bank_permit_scan"]),
@@ -182,9 +184,7 @@ class PersonBasicForm(RecordForm):
     work_unit = _text("工作单位")
     professional_title = _text("职称", 50)
     bank_name = _text("开户银行")
-    bank_account = _text(
-        "银行账号", 32, validators=[RegexValidator(r"^\d{8,32}$", BANK_ACCOUNT_INVALID)]
-    )
+    bank_account = _text("银行账号", 32, validators=[RegexValidator(r"^\d{8,32}$", BANK_ACCOUNT_INVALID)])
     id_front_scan = AttachmentSlot(label="身份证人像面")
     id_back_scan = AttachmentSlot(label="身份证国徽面")
 
@@ -276,7 +276,14 @@ class PerformanceForm(RecordForm):
                    "contract_signed_on", "started_on", "completed_on", "project_manager", "description"]),
         ("电子件", ["award_notice_scan", "contract_scan", "acceptance_scan"]),
     ]  # fmt: skip
-    submit_required = ("project_name", "category", "owner_name", "contract_amount", "contract_signed_on", "contract_scan")
+    submit_required = (
+        "project_name",
+        "category",
+        "owner_name",
+        "contract_amount",
+        "contract_signed_on",
+        "contract_scan",
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -317,7 +324,9 @@ class PractitionerForm(NormalisedCodeMixin, RecordForm):
     education = _choice("学历", EDUCATION)
     major = _text("所学专业", 50)
     id_scan = AttachmentSlot(label="身份证电子件")
-    safety_category = _choice("考核证类别", [("A", "A类（主要负责人）"), ("B", "B类（项目负责人）"), ("C", "C类（专职安全员）")])
+    safety_category = _choice(
+        "考核证类别", [("A", "A类（主要负责人）"), ("B", "B类（项目负责人）"), ("C", "C类（专职安全员）")]
+    )
     safety_cert_no = _text("考核证编号", 60)
     safety_valid_until = _date("考核证有效期至")
 
@@ -348,7 +357,12 @@ class AwardForm(RecordForm):
     certificate_scan = AttachmentSlot(label="获奖证书电子件")
 
     title_field = "award_name"
-    sections = [("获奖信息", ["award_name", "award_level", "issuer", "awarded_on", "project_name", "certificate_scan"])]
+    sections = [
+        (
+            "获奖信息",
+            ["award_name", "award_level", "issuer", "awarded_on", "project_name", "certificate_scan"],
+        )
+    ]
     submit_required = ("award_name", "award_level", "issuer", "awarded_on", "certificate_scan")
 
     def clean_awarded_on(self) -> datetime.date | None:

@@ -23,12 +23,8 @@ from dataclasses import dataclass
 
 USCC_EMPTY = "请填写统一社会信用代码"
 USCC_LENGTH = "统一社会信用代码应为18位，您输入了{n}位"
-USCC_FORBIDDEN_CHAR = (
-    "第{pos}位“{char}”不是统一社会信用代码允许的字符（不使用I、O、S、V、Z）"
-)
-USCC_BAD_CHAR = (
-    "第{pos}位“{char}”不是统一社会信用代码允许的字符（只能是数字或大写英文字母）"
-)
+USCC_FORBIDDEN_CHAR = "第{pos}位“{char}”不是统一社会信用代码允许的字符（不使用I、O、S、V、Z）"
+USCC_BAD_CHAR = "第{pos}位“{char}”不是统一社会信用代码允许的字符（只能是数字或大写英文字母）"
 USCC_DEPARTMENT = "第1位登记管理部门代码“{char}”无效，应为1-9、A、N或Y"
 USCC_REGION = "第{pos}位“{char}”应为数字（第3-8位是登记机关行政区划码）"
 USCC_CHECK = "第18位校验码应为“{expected}”，您输入的是“{actual}”，请核对代码是否抄错"
@@ -44,9 +40,7 @@ ORG_CHECK = "第9位校验码应为“{expected}”，您输入的是“{actual}
 
 ID_EMPTY = "请填写居民身份证号码"
 ID_LENGTH = "居民身份证号码应为18位，您输入了{n}位"
-ID_LENGTH_15 = (
-    "居民身份证号码应为18位，您输入了15位（第一代15位号码已停止使用，请填写18位号码）"
-)
+ID_LENGTH_15 = "居民身份证号码应为18位，您输入了15位（第一代15位号码已停止使用，请填写18位号码）"
 ID_NOT_DIGIT = "第{pos}位“{char}”应为数字"
 ID_DATE_INVALID = "第7-14位出生日期“{date}”不是有效日期"
 ID_DATE_FUTURE = "第7-14位出生日期“{date}”晚于今天，请核对"
@@ -111,9 +105,7 @@ def uscc_check_char(first17: str) -> str:
     """The 18th character for the first 17 characters of a USCC."""
     if len(first17) != 17 or any(ch not in USCC_ALPHABET for ch in first17):
         raise ValueError("first17 must be 17 characters of the USCC alphabet")
-    total = sum(
-        USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True)
-    )
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -126,9 +118,7 @@ def check_uscc(code: str) -> CodeCheck:
     for pos, ch in enumerate(code, start=1):
         if ch in USCC_ALPHABET:
             continue
-        template = (
-            USCC_FORBIDDEN_CHAR if ch in USCC_FORBIDDEN_LETTERS else USCC_BAD_CHAR
-        )
+        template = USCC_FORBIDDEN_CHAR if ch in USCC_FORBIDDEN_LETTERS else USCC_BAD_CHAR
         return _fail(template.format(pos=pos, char=ch))
     if code[0] not in USCC_DEPARTMENTS:
         return _fail(USCC_DEPARTMENT.format(char=code[0]))
@@ -146,9 +136,7 @@ def check_uscc(code: str) -> CodeCheck:
     warnings: list[str] = []
     inner_expected = org_code_check_char(code[8:16])
     if code[16] != inner_expected:
-        warnings.append(
-            USCC_INNER_CHECK_WARNING.format(expected=inner_expected, actual=code[16])
-        )
+        warnings.append(USCC_INNER_CHECK_WARNING.format(expected=inner_expected, actual=code[16]))
     return CodeCheck(ok=True, warnings=tuple(warnings))
 
 
@@ -159,10 +147,7 @@ def org_code_check_char(first8: str) -> str:
     """The 9th character (digit or X) for an 8-character organisation code body."""
     if len(first8) != 8 or any(ch not in ORG_BODY_ALPHABET for ch in first8):
         raise ValueError("first8 must be 8 digits or capital letters")
-    total = sum(
-        ORG_BODY_ALPHABET.index(ch) * w
-        for ch, w in zip(first8, ORG_WEIGHTS, strict=True)
-    )
+    total = sum(ORG_BODY_ALPHABET.index(ch) * w for ch, w in zip(first8, ORG_WEIGHTS, strict=True))
     value = 11 - total % 11
     if value == 10:
         return "X"

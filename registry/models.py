@@ -133,9 +133,7 @@ class Record(models.Model):
         Subject, verbose_name="交易主体", on_delete=models.PROTECT, related_name="records"
     )
     kind = models.CharField("类别", max_length=20, choices=RecordKind.choices)
-    status = models.CharField(
-        "状态", max_length=12, choices=RecordStatus.choices, default=RecordStatus.DRAFT
-    )
+    status = models.CharField("状态", max_length=12, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
     # Shown in lists; taken from the newest version so a list needs no JSON reads.
     title = models.CharField("标题", max_length=300, blank=True)
     current = models.ForeignKey(
@@ -180,13 +178,9 @@ class VersionState(models.TextChoices):
 
 
 class RecordVersion(models.Model):
-    record = models.ForeignKey(
-        Record, verbose_name="记录", on_delete=models.CASCADE, related_name="versions"
-    )
+    record = models.ForeignKey(Record, verbose_name="记录", on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField("版本号")
-    state = models.CharField(
-        "状态", max_length=10, choices=VersionState.choices, default=VersionState.DRAFT
-    )
+    state = models.CharField("状态", max_length=10, choices=VersionState.choices, default=VersionState.DRAFT)
     data = models.JSONField("内容", default=dict, blank=True)
     # Bumped by every save of a draft; a save that names an older revision is refused, so two
     # tabs editing one draft never overwrite each other unnoticed.
@@ -220,9 +214,7 @@ class RecordVersion(models.Model):
         verbose_name = "版本"
         verbose_name_plural = "版本"
         ordering = ["record", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["record", "number"], name="version_number_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["record", "number"], name="version_number_unique")]
 
     def __str__(self) -> str:
         return f"{self.record} 第{self.number}版"

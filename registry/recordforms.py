@@ -86,7 +86,11 @@ class RowForm(forms.Form):
     """One repeating row; stored as a plain dict."""
 
     def to_data(self) -> dict[str, Any]:
-        return {name: _jsonable(self.cleaned_data.get(name)) for name in self.fields}
+        return {
+            name: _jsonable(self.cleaned_data.get(name))
+            for name in self.fields
+            if name != forms.formsets.DELETION_FIELD_NAME
+        }
 
 
 class RecordForm(forms.Form):
@@ -180,9 +184,7 @@ class RecordForm(forms.Form):
                 data[name] = _jsonable(value)
         for name, formset in self.formsets.items():
             data[name] = [
-                f.to_data()
-                for f in formset.forms
-                if f.has_changed() and not f.cleaned_data.get("DELETE")
+                f.to_data() for f in formset.forms if f.has_changed() and not f.cleaned_data.get("DELETE")
             ]
         return data
 
@@ -234,7 +236,7 @@ class RecordForm(forms.Form):
             return labels.get(str(value), str(value))
         if isinstance(field, forms.ModelChoiceField):
             obj = field.queryset.filter(pk=value).first()
-            return str(obj) if obj else str(value)
+            return field.label_from_instance(obj) if obj else str(value)
         return str(value)
 
     @classmethod
@@ -243,7 +245,11 @@ class RecordForm(forms.Form):
         sections = []
         for title, names in cls.sections:
             rows = [
-                (name, str(cls.base_fields[name].label), cls.display_value(cls.base_fields[name], data.get(name)))
+                (
+                    name,
+                    str(cls.base_fields[name].label),
+                    cls.display_value(cls.base_fields[name], data.get(name)),
+                )
                 for name in names
             ]
             sections.append((title, rows))
@@ -251,8 +257,7 @@ class RecordForm(forms.Form):
             rows = []
             for i, row in enumerate(data.get(name) or [], start=1):
                 parts = [
-                    cls.display_value(spec.form_class.base_fields[col], row.get(col))
-                    for col in spec.summary
+                    cls.display_value(spec.form_class.base_fields[col], row.get(col)) for col in spec.summary
                 ]
                 rows.append((f"{name}.{i}", f"第{i}条", " / ".join(p for p in parts if p)))
             sections.append((spec.label, rows))
@@ -267,9 +272,7 @@ class RecordForm(forms.Form):
         }
 
     @classmethod
-    def difference(
-        cls, old: dict[str, Any] | None, new: dict[str, Any]
-    ) -> list[tuple[str, str, str]]:
+    def difference(cls, old: dict[str, Any] | None, new: dict[str, Any]) -> list[tuple[str, str, str]]:
         """Field-by-field difference: [(label, before, after)] for every field that changed."""
         before = cls.flat_description(old or {})
         after = cls.flat_description(new)

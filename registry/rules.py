@@ -15,7 +15,9 @@ NAME_TAKEN = "该名称已被其他主体使用，请核对全称；如确属本
 CERTIFICATE_REQUIRED_KINDS = frozenset(
     {RecordKind.QUALIFICATION, RecordKind.PERFORMANCE, RecordKind.PRACTITIONER, RecordKind.AWARD}
 )
-CERTIFICATE_REQUIRED = "提交{kind}需要使用CA证书登录。您当前是账号密码登录，可以先「保存」草稿，再用CA证书登录后提交。"
+CERTIFICATE_REQUIRED = (
+    "提交{kind}需要使用CA证书登录。您当前是账号密码登录，可以先「保存」草稿，再用CA证书登录后提交。"
+)
 PASSWORD_SUBMIT_PAPER_ONLY = (
     "您使用账号密码登录提交，基本信息仅可用于纸质标业务；如需开展电子标业务，请使用CA证书登录后重新提交。"
 )
@@ -48,7 +50,9 @@ ATTACHMENT_DAMAGED = "文件“{name}”已损坏或不完整，无法打开，�
 # Password login lockout (settings.LOGIN_MAX_FAILURES / LOGIN_LOCK_MINUTES).
 LOGIN_FAILED = "账号或密码不正确。"
 LOGIN_FAILED_LEFT = "账号或密码不正确，再错{left}次账号将被锁定{minutes}分钟。"
-LOGIN_LOCKED = "连续登录失败次数过多，账号已锁定，请在{minutes}分{seconds}秒后再试，或通过「忘记密码」重设密码。"
+LOGIN_LOCKED = (
+    "连续登录失败次数过多，账号已锁定，请在{minutes}分{seconds}秒后再试，或通过「忘记密码」重设密码。"
+)
 LOGIN_AMBIGUOUS_NAME = "有多个主体使用此名称，请改用统一社会信用代码或身份证号登录。"
 
 

@@ -21,9 +21,7 @@ def _subject_of(account: Any) -> Subject:
 def record_get_for(*, account: Account, pk: int) -> Record:
     subject = _subject_of(account)
     record = (
-        Record.objects.select_related("subject", "current", "draft")
-        .filter(subject=subject, pk=pk)
-        .first()
+        Record.objects.select_related("subject", "current", "draft").filter(subject=subject, pk=pk).first()
     )
     if record is None:
         raise NotFound()
@@ -97,7 +95,9 @@ def history_for(*, account: Account, kind: str | None = None) -> list[HistoryEnt
     for version in versions:
         previous = previous_by_record.get(version.record_id)
         form_class = form_for(subject.kind, version.record.kind)
-        changes = form_class.difference(previous.data if previous else None, version.data) if form_class else []
+        changes = (
+            form_class.difference(previous.data if previous else None, version.data) if form_class else []
+        )
         entries.append(HistoryEntry(version=version, previous=previous, changes=changes))
         previous_by_record[version.record_id] = version
     entries.sort(key=lambda e: (e.version.submitted_at, e.version.pk), reverse=True)

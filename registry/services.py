@@ -68,9 +68,7 @@ def subject_register(
         account.save()
         actor = Actor(user=account, auth_method=PASSWORD, ip=ip)
         record = Record.objects.create(subject=subject, kind=RecordKind.BASIC, title=name)
-        draft = RecordVersion.objects.create(
-            record=record, number=1, data={"name": name}, created_by=account
-        )
+        draft = RecordVersion.objects.create(record=record, number=1, data={"name": name}, created_by=account)
         record.draft = draft
         record.save(update_fields=["draft"])
         audit_log(
@@ -103,17 +101,13 @@ _GUARD_MESSAGES = {
 
 def _guard(record: Record, action: str) -> None:
     if record.status not in ALLOWED_FROM[action]:
-        message = _GUARD_MESSAGES.get(action) or rules.NOT_EDITABLE.format(
-            status=record.get_status_display()
-        )
+        message = _GUARD_MESSAGES.get(action) or rules.NOT_EDITABLE.format(status=record.get_status_display())
         raise StateError(message)
 
 
 def _locked(record: Record) -> Record:
     # Re-read under a row lock so two requests on one record act one after the other.
-    return Record.objects.select_for_update().select_related("subject", "draft", "current").get(
-        pk=record.pk
-    )
+    return Record.objects.select_for_update().select_related("subject", "draft", "current").get(pk=record.pk)
 
 
 def _title(record: Record, data: dict[str, Any]) -> str:
@@ -134,9 +128,7 @@ def _check_revision(draft: RecordVersion, expected_revision: int) -> None:
 
 def record_create(*, actor: Actor, subject: Subject, kind: str, data: dict[str, Any]) -> Record:
     if form_for(subject.kind, kind) is None:
-        raise DomainError(
-            rules.KIND_NOT_FOR_SUBJECT.format(subject_kind=subject.get_kind_display())
-        )
+        raise DomainError(rules.KIND_NOT_FOR_SUBJECT.format(subject_kind=subject.get_kind_display()))
     if kind == RecordKind.BASIC:
         raise StateError("基本信息在注册时已建立，请直接编辑。")
     with transaction.atomic():

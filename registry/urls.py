@@ -38,9 +38,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="registry/password_reset_complete.html"
-        ),
+        auth_views.PasswordResetCompleteView.as_view(template_name="registry/password_reset_complete.html"),
         name="password_reset_complete",
     ),
     path("", views_account.home, name="home"),

@@ -145,4 +145,3 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.subject_id is None:
         return redirect("admin:index")
     return redirect("registry:basic")
-

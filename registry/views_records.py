@@ -1,7 +1,8 @@
 """The subject's own pages: basic information and the four lists of 003 §4, history, files."""
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -65,7 +66,9 @@ def _accept_uploads(request: HttpRequest, form_class: type[RecordForm], post: An
     return errors
 
 
-def _bound_form(request: HttpRequest, form_class: type[RecordForm], record_data: dict) -> tuple[RecordForm, bool]:
+def _bound_form(
+    request: HttpRequest, form_class: type[RecordForm], record_data: dict
+) -> tuple[RecordForm, bool]:
     post = request.POST.copy()
     upload_errors = _accept_uploads(request, form_class, post)
     form = form_class(post, subject=request.user.subject, record_data=record_data)
@@ -75,7 +78,9 @@ def _bound_form(request: HttpRequest, form_class: type[RecordForm], record_data:
     return form, valid and not upload_errors
 
 
-def _page(request: HttpRequest, record: Record | None, kind: str, form: RecordForm | None, **extra: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest, record: Record | None, kind: str, form: RecordForm | None, **extra: Any
+) -> HttpResponse:
     form_class = form_for(request.user.subject.kind, kind)
     assert form_class is not None
     current = record.current if record else None
@@ -111,7 +116,9 @@ def _save_and_maybe_submit(request: HttpRequest, record: Record, form: RecordFor
     except ConflictError as error:
         differing = [label for label, _, _ in type(form).difference(error.saved_data, form.to_data())]
         form.add_error(None, error.message)
-        return _page(request, record, record.kind, form, revision=error.current_revision, conflict_fields=differing)
+        return _page(
+            request, record, record.kind, form, revision=error.current_revision, conflict_fields=differing
+        )
     except DomainError as error:
         form.add_error(None, error.message)
         return _page(request, record, record.kind, form, revision=request.POST.get("revision"))
@@ -225,7 +232,9 @@ def _action(service: Callable[..., Any], done: str) -> Callable[..., HttpRespons
     return view
 
 
-record_change = _action(services.record_start_change, "已开始变更：修改后点击「提交」生效，提交前生效的仍是原版本。")
+record_change = _action(
+    services.record_start_change, "已开始变更：修改后点击「提交」生效，提交前生效的仍是原版本。"
+)
 record_discard = _action(services.record_discard_change, "已放弃本次变更，生效版本不变。")
 record_void = _action(services.record_void, "已作废。")
 record_unvoid = _action(services.record_unvoid, "已取消作废。")
@@ -239,7 +248,11 @@ def history(request: HttpRequest) -> HttpResponse:
         kind = None
     entries = selectors.history_for(account=request.user, kind=kind)
     kinds = [(k, RecordKind(k).label) for k in kinds_for(request.user.subject.kind)]
-    return render(request, "registry/history.html", {"entries": entries, "kind": kind, "kinds": kinds, "active": "history"})
+    return render(
+        request,
+        "registry/history.html",
+        {"entries": entries, "kind": kind, "kinds": kinds, "active": "history"},
+    )
 
 
 @subject_required
@@ -249,7 +262,9 @@ def history_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/history_detail.html",
-        {"entry": entry, "sections": form_class.describe(entry.version.data) if form_class else [],
+        {
+            "entry": entry,
+            "sections": form_class.describe(entry.version.data) if form_class else [],
             "active": "history",
         },
     )

@@ -81,7 +81,13 @@ class Command(BaseCommand):
         # next run makes it again.
         with transaction.atomic():
             self._staff()
-        for make in (self._unit_valid, self._unit_changing, self._unit_new, self._person_valid, self._person_new):
+        for make in (
+            self._unit_valid,
+            self._unit_changing,
+            self._unit_new,
+            self._person_valid,
+            self._person_new,
+        ):
             with transaction.atomic():
                 make()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
@@ -139,7 +145,11 @@ class Command(BaseCommand):
                 "valid_until": "2026-12-31",
                 "certificate_scan": _file(actor, subject, "资质证书.pdf"),
                 "items": [
-                    {"qualification_type": building.pk, "grade": "二级", "scope": "高度200米以下的工业、民用建筑工程"},
+                    {
+                        "qualification_type": building.pk,
+                        "grade": "二级",
+                        "scope": "高度200米以下的工业、民用建筑工程",
+                    },
                     {"qualification_type": municipal.pk, "grade": "三级", "scope": "城市道路工程"},
                 ],
             },

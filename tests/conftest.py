@@ -1,0 +1,78 @@
+"""Named actors, as the manuals speak of them: a unit, a person, an outsider, a staff member."""
+
+import pytest
+from django.test import Client
+
+from core.audit import Actor
+from registry import services
+from registry.auth import AUTH_METHOD_KEY, CERTIFICATE, PASSWORD
+from tests.factories import PASSWORD as DEFAULT_PASSWORD
+from tests.factories import make_person, make_staff, make_unit
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def unit(db):
+    """A bidder unit, registered, its basic information not yet submitted (无效)."""
+    return make_unit(name="衡阳测试建设有限公司")
+
+
+@pytest.fixture
+def person(db):
+    return make_person(name="张三")
+
+
+@pytest.fixture
+def outsider(db):
+    """Another unit that must never see the first one's drafts."""
+    return make_unit(name="旁观者科技有限公司")
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
+
+
+def _client_for(account, method: str) -> Client:
+    client = Client()
+    client.force_login(account)
+    session = client.session
+    session[AUTH_METHOD_KEY] = method
+    session.save()
+    return client
+
+
+@pytest.fixture
+def password_client():
+    """A client logged in by password (paper bidding only)."""
+    return lambda account: _client_for(account, PASSWORD)
+
+
+@pytest.fixture
+def certificate_client():
+    """A client whose session is marked certificate-authenticated (the CA login is issue 3)."""
+    return lambda account: _client_for(account, CERTIFICATE)
+
+
+def actor(account, method: str = PASSWORD) -> Actor:
+    return Actor(user=account, auth_method=method)
+
+
+@pytest.fixture
+def by_password():
+    return lambda account: actor(account, PASSWORD)
+
+
+@pytest.fixture
+def by_certificate():
+    return lambda account: actor(account, services.CERTIFICATE)
+
+
+@pytest.fixture
+def default_password():
+    return DEFAULT_PASSWORD
