@@ -57,13 +57,13 @@
     kindClass();
     // Open the first tab that holds an error, so a refused save shows where to look.
     document.querySelectorAll("form.tabbed").forEach(function (form) {
-      var bad = form.querySelector("[data-panel] .has-error, [data-panel] .error");
+      var bad = form.querySelector("[data-panel] .has-error, [data-panel] .error:not([hidden])");
       if (!bad) return;
       var panel = bad.closest("[data-panel]");
       form.querySelectorAll(".tab").forEach(function (t) {
         if (t.dataset.tab === panel.dataset.panel) t.click();
         var p = form.querySelector("[data-panel='" + t.dataset.tab + "']");
-        if (p && p.querySelector(".has-error, .error")) t.classList.add("has-error");
+        if (p && p.querySelector(".has-error, .error:not([hidden])")) t.classList.add("has-error");
       });
     });
   });
