@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import Actor, audit_log
@@ -57,27 +57,37 @@ def subject_register(
         raise DomainError("".join(error.messages), field="password") from error
     account.set_password(password)
 
-    with transaction.atomic():
-        subject = Subject.objects.create(
-            kind=kind,
-            code_type=CodeType.USCC if kind == SubjectKind.UNIT else CodeType.RESIDENT_ID,
-            code=normalised,
-            name=name,
-        )
-        account.subject = subject
-        account.save()
-        actor = Actor(user=account, auth_method=PASSWORD, ip=ip)
-        record = Record.objects.create(subject=subject, kind=RecordKind.BASIC, title=name)
-        draft = RecordVersion.objects.create(record=record, number=1, data={"name": name}, created_by=account)
-        record.draft = draft
-        record.save(update_fields=["draft"])
-        audit_log(
-            actor=actor,
-            action="subject.registered",
-            target=subject,
-            subject_id=subject.pk,
-            data={"kind": kind, "code": normalised, "name": name, "warnings": list(check.warnings)},
-        )
+    try:
+        with transaction.atomic():
+            return _create_subject(kind, normalised, name, account, check, ip)
+    except IntegrityError as error:
+        # Two registrations of one code at the same moment: the second meets the unique index.
+        raise DomainError(rules.CODE_ALREADY_REGISTERED, field="code") from error
+
+
+def _create_subject(
+    kind: str, normalised: str, name: str, account: Account, check: identifiers.CodeCheck, ip: str | None
+) -> Account:
+    subject = Subject.objects.create(
+        kind=kind,
+        code_type=CodeType.USCC if kind == SubjectKind.UNIT else CodeType.RESIDENT_ID,
+        code=normalised,
+        name=name,
+    )
+    account.subject = subject
+    account.save()
+    actor = Actor(user=account, auth_method=PASSWORD, ip=ip)
+    record = Record.objects.create(subject=subject, kind=RecordKind.BASIC, title=name)
+    draft = RecordVersion.objects.create(record=record, number=1, data={"name": name}, created_by=account)
+    record.draft = draft
+    record.save(update_fields=["draft"])
+    audit_log(
+        actor=actor,
+        action="subject.registered",
+        target=subject,
+        subject_id=subject.pk,
+        data={"kind": kind, "code": normalised, "name": name, "warnings": list(check.warnings)},
+    )
     return account
 
 
@@ -107,7 +117,11 @@ def _guard(record: Record, action: str) -> None:
 
 def _locked(record: Record) -> Record:
     # Re-read under a row lock so two requests on one record act one after the other.
-    return Record.objects.select_for_update().select_related("subject", "draft", "current").get(pk=record.pk)
+    return (
+        Record.objects.select_for_update(of=("self",))
+        .select_related("subject", "draft", "current")
+        .get(pk=record.pk)
+    )
 
 
 def _title(record: Record, data: dict[str, Any]) -> str:
