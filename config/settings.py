@@ -127,7 +127,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "registry.passwords.CharacterClassValidator"},
 ]
+# The first hashes new passwords; the others still verify older hashes (upgraded at login).
 PASSWORD_HASHERS = [
+    "registry.passwords.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 

@@ -57,6 +57,8 @@ class Subject(models.Model):
         verbose_name = "交易主体"
         verbose_name_plural = "交易主体"
         ordering = ["-created_at", "-id"]
+        # The staff list shows the newest first; without this index every page sorts the table.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="subject_newest_first")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"

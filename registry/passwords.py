@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ValidationError
 
 PASSWORD_NEEDS_MIX = "密码需同时包含字母和数字（可以再加符号），不少于8位。"
@@ -14,3 +15,13 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return PASSWORD_NEEDS_MIX
+
+
+class Argon2idHasher(Argon2PasswordHasher):
+    """Argon2id at one of the OWASP Password Storage Cheat Sheet's configurations (46 MiB, one
+    pass, one lane): memory-hard against GPU guessing, and about 60 ms here where PBKDF2 at
+    Django's 1,000,000 rounds took 350-400 ms of every registration and login."""
+
+    time_cost = 1
+    memory_cost = 47104
+    parallelism = 1

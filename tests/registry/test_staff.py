@@ -65,3 +65,10 @@ def test_demo_data_loads_twice_without_duplicates(settings, tmp_path):
     assert Subject.objects.count() == 5
     assert Subject.objects.filter(status="valid").count() == 3
     assert Account.objects.filter(username="staff", is_staff=True).exists()
+
+
+def test_search_by_the_beginning_of_a_code_or_a_lowercase_code(staff_client, unit, person):
+    prefix = staff_client.get("/admin/registry/subject/", {"q": unit.subject.code[:10]}).content.decode()
+    assert unit.subject.name in prefix and person.subject.name not in prefix
+    lower = staff_client.get("/admin/registry/subject/", {"q": unit.subject.code.lower()}).content.decode()
+    assert unit.subject.name in lower
