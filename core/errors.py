@@ -21,6 +21,14 @@ class StateError(DomainError):
     """An action that the current state of the object does not allow."""
 
 
+class IncompleteError(DomainError):
+    """Required fields are empty; carries their labels so a page can mark them."""
+
+    def __init__(self, message: str, *, fields: list[str]) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
 class ConflictError(DomainError):
     """Somebody else saved the same draft first (another tab or another person).
 

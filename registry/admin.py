@@ -118,7 +118,7 @@ class RecordVersionAdmin(ReadOnlyAdmin):
         rows = [
             (section, label, shown or "—")
             for section, fields in form_class.describe(obj.data)
-            for _, label, shown in fields
+            for _, label, shown, _ in fields
         ]
         return format_html(
             "<table>{}</table>",

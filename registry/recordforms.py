@@ -183,8 +183,12 @@ class RecordForm(forms.Form):
             else:
                 data[name] = _jsonable(value)
         for name, formset in self.formsets.items():
+            # Rows saved before stay even when untouched; a new row counts once something is typed.
+            saved = formset.initial_form_count()
             data[name] = [
-                f.to_data() for f in formset.forms if f.has_changed() and not f.cleaned_data.get("DELETE")
+                f.to_data()
+                for i, f in enumerate(formset.forms)
+                if (i < saved or f.has_changed()) and not f.cleaned_data.get("DELETE")
             ]
         return data
 
@@ -240,18 +244,16 @@ class RecordForm(forms.Form):
         return str(value)
 
     @classmethod
-    def describe(cls, data: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
-        """[(section, [(field name, label, shown value)])] for read-only pages and differences."""
+    def describe(cls, data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str, str, int | None]]]]:
+        """[(section, [(field name, label, shown value, attachment id)])] for read-only pages and
+        differences; the attachment id (else None) lets a page link the file."""
         sections = []
         for title, names in cls.sections:
-            rows = [
-                (
-                    name,
-                    str(cls.base_fields[name].label),
-                    cls.display_value(cls.base_fields[name], data.get(name)),
-                )
-                for name in names
-            ]
+            rows = []
+            for name in names:
+                field, value = cls.base_fields[name], data.get(name)
+                attachment_id = value.get("id") if isinstance(field, AttachmentSlot) and value else None
+                rows.append((name, str(field.label), cls.display_value(field, value), attachment_id))
             sections.append((title, rows))
         for name, spec in cls.row_lists.items():
             rows = []
@@ -259,7 +261,7 @@ class RecordForm(forms.Form):
                 parts = [
                     cls.display_value(spec.form_class.base_fields[col], row.get(col)) for col in spec.summary
                 ]
-                rows.append((f"{name}.{i}", f"第{i}条", " / ".join(p for p in parts if p)))
+                rows.append((f"{name}.{i}", f"第{i}条", " / ".join(p for p in parts if p), None))
             sections.append((spec.label, rows))
         return sections
 
@@ -268,7 +270,7 @@ class RecordForm(forms.Form):
         return {
             key: (f"{section}·{label}" if key.count(".") else label, shown)
             for section, rows in cls.describe(data)
-            for key, label, shown in rows
+            for key, label, shown, _ in rows
         }
 
     @classmethod

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import Actor, audit_log
-from core.errors import ConflictError, DomainError, StateError
+from core.errors import ConflictError, DomainError, IncompleteError, StateError
 from registry import identifiers, rules
 from registry.kinds import form_for
 from registry.models import (
@@ -215,7 +215,7 @@ def record_submit(*, actor: Actor, record: Record, expected_revision: int) -> Re
         assert form_class is not None
         missing = form_class.missing_for_submit(draft.data)
         if missing:
-            raise DomainError(rules.MISSING_REQUIRED.format(fields="、".join(missing)))
+            raise IncompleteError(rules.MISSING_REQUIRED.format(fields="、".join(missing)), fields=missing)
 
         previous = record.current
         changes = form_class.difference(previous.data if previous else None, draft.data)

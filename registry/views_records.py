@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.errors import ConflictError, DomainError, NotFound
+from core.errors import ConflictError, DomainError, IncompleteError, NotFound
 from registry import attachments, selectors, services
 from registry.auth import actor_for
 from registry.kinds import ADD_LABELS, form_for, kinds_for
 from registry.models import Record, RecordKind, RecordStatus
 from registry.recordforms import RecordForm
-from registry.rules import PASSWORD_SUBMIT_PAPER_ONLY, VOIDABLE_KINDS
+from registry.rules import MISSING_REQUIRED, PASSWORD_SUBMIT_PAPER_ONLY, VOIDABLE_KINDS
 
 SAVED = "已保存草稿。"
 SUBMITTED = "已提交，第{number}版现已生效。"
@@ -92,14 +92,17 @@ def _page(
         "in_force": form_class.describe(current.data) if current else None,
         "voidable": kind in VOIDABLE_KINDS,
         "tabs": bool(form_class.tab_order),
-        "missing": [],
         "active": kind,
         **extra,
     }
-    if form is not None and request.GET.get("missing") and record and record.draft:
-        context["missing"] = form_class.missing_for_submit(record.draft.data)
+    # After a refused 「提交」 (a GET of ?missing=1): what is still empty in the saved draft.
+    if request.method == "GET" and request.GET.get("missing") and form is not None and record and record.draft:
+        missing = form_class.missing_for_submit(record.draft.data)
+        if missing:
+            context["missing_message"] = MISSING_REQUIRED.format(fields="、".join(missing))
         for name in form_class.submit_required:
             if not record.draft.data.get(name):
+                form.fields[name].missing = True  # type: ignore[attr-defined]
                 form.fields[name].widget.attrs["aria-invalid"] = "true"
     return render(request, "registry/record.html", context)
 
@@ -125,12 +128,20 @@ def _save_and_maybe_submit(request: HttpRequest, record: Record, form: RecordFor
     if request.POST.get("action") != "submit":
         messages.success(request, SAVED)
         return redirect(_record_url(record))
+    return _submit(request, record, version.revision)
+
+
+def _submit(request: HttpRequest, record: Record, revision: int) -> HttpResponse:
+    """「提交」 after the draft was saved: whatever stops it, the typed content is kept."""
+    actor = actor_for(request)
     try:
-        version = services.record_submit(actor=actor, record=record, expected_revision=version.revision)
-    except DomainError as error:
-        # The draft is saved; the page shows it with what stops the submission.
-        messages.error(request, error.message)
+        version = services.record_submit(actor=actor, record=record, expected_revision=revision)
+    except IncompleteError:
+        # The page reads the saved draft and marks every empty required field.
         return redirect(_record_url(record) + "?missing=1")
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_record_url(record))
     messages.success(request, SUBMITTED.format(number=version.number))
     if record.kind == RecordKind.BASIC and actor.auth_method != services.CERTIFICATE:
         messages.warning(request, PASSWORD_SUBMIT_PAPER_ONLY)
@@ -204,14 +215,7 @@ def record_new(request: HttpRequest, kind: str) -> HttpResponse:
     if request.POST.get("action") != "submit":
         messages.success(request, SAVED)
         return redirect(_record_url(record))
-    record.refresh_from_db()
-    try:
-        version = services.record_submit(actor=actor, record=record, expected_revision=record.draft.revision)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(_record_url(record) + "?missing=1")
-    messages.success(request, SUBMITTED.format(number=version.number))
-    return redirect(_record_url(record))
+    return _submit(request, record, revision=1)
 
 
 def _action(service: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:

@@ -253,3 +253,54 @@ def test_list_pages_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(8):
         response = client.get(f"/registry/{kind}/")
     assert response.status_code == 200
+
+
+def test_saving_again_keeps_rows_nobody_touched(unit, certificate_client):
+    """A change of a qualification re-posts its saved rows unchanged: they must stay."""
+    qt = QualificationType.objects.get(name="建筑工程施工总承包")
+    client = certificate_client(unit)
+    client.post(
+        "/registry/qualification/new/",
+        {"cert_no": "D1", "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0",
+         "items-0-qualification_type": str(qt.pk), "items-0-grade": "二级", "action": "save"},
+    )  # fmt: skip
+    record = Record.objects.get(kind=RecordKind.QUALIFICATION)
+    page = client.get(f"/registry/records/{record.pk}/").content.decode()
+    assert 'name="items-INITIAL_FORMS" value="1"' in page
+    client.post(
+        f"/registry/records/{record.pk}/",
+        {"cert_no": "D1-改", "revision": "1", "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "1",
+         "items-0-qualification_type": str(qt.pk), "items-0-grade": "二级", "action": "save"},
+    )  # fmt: skip
+    record.refresh_from_db()
+    assert record.draft.data["cert_no"] == "D1-改"
+    assert record.draft.data["items"] == [{"qualification_type": qt.pk, "grade": "二级", "scope": ""}]
+
+
+def test_missing_fields_are_marked_on_the_page(unit, password_client):
+    client = password_client(unit)
+    client.post("/registry/basic/", {"name": unit.subject.name, "revision": 0, "action": "submit"})
+    body = client.get("/registry/basic/?missing=1").content.decode()
+    assert body.count("以下必填项未填写") == 1  # once, not again as a flash message
+    assert 'class="field missing" id="field-legal_rep_name"' in body
+    assert 'id="field-name"' in body and 'class="field missing" id="field-name"' not in body
+
+
+def test_a_refused_save_after_a_refused_submit_shows_only_the_current_problem(unit, password_client):
+    client = password_client(unit)
+    client.post("/registry/basic/", {"name": unit.subject.name, "revision": 0, "action": "submit"})
+    response = client.post(
+        "/registry/basic/?missing=1",
+        {"name": unit.subject.name, "legal_rep_name": "王五", "legal_rep_id_number": "123", "revision": 1, "action": "save"},
+    )
+    body = response.content.decode()
+    assert "以下必填项未填写" not in body
+    assert "没有保存：请修改下方标红的项目（法定代表人身份证号）" in body
+    assert 'action="/registry/basic/"' in body
+
+
+def test_read_only_page_links_the_files(unit, password_client):
+    record = submit_basic(unit)
+    body = password_client(unit).get("/registry/basic/").content.decode()
+    licence = record.current.data["licence_scan"]
+    assert f'<a href="/registry/attachments/{licence["id"]}/" target="_blank">licence.pdf</a>' in body
