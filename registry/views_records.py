@@ -96,7 +96,13 @@ def _page(
         **extra,
     }
     # After a refused 「提交」 (a GET of ?missing=1): what is still empty in the saved draft.
-    if request.method == "GET" and request.GET.get("missing") and form is not None and record and record.draft:
+    if (
+        request.method == "GET"
+        and request.GET.get("missing")
+        and form is not None
+        and record
+        and record.draft
+    ):
         missing = form_class.missing_for_submit(record.draft.data)
         if missing:
             context["missing_message"] = MISSING_REQUIRED.format(fields="、".join(missing))

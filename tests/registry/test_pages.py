@@ -291,7 +291,13 @@ def test_a_refused_save_after_a_refused_submit_shows_only_the_current_problem(un
     client.post("/registry/basic/", {"name": unit.subject.name, "revision": 0, "action": "submit"})
     response = client.post(
         "/registry/basic/?missing=1",
-        {"name": unit.subject.name, "legal_rep_name": "王五", "legal_rep_id_number": "123", "revision": 1, "action": "save"},
+        {
+            "name": unit.subject.name,
+            "legal_rep_name": "王五",
+            "legal_rep_id_number": "123",
+            "revision": 1,
+            "action": "save",
+        },
     )
     body = response.content.decode()
     assert "以下必填项未填写" not in body
