@@ -20,11 +20,11 @@ from django.utils import timezone
 from core.audit import Actor, audit_log
 from core.errors import DomainError
 from registry import identifiers, rules
-from registry.models import Account
+from registry.models import Account, AuthMethod
 
 AUTH_METHOD_KEY = "ggzy_auth_method"
-PASSWORD = "password"
-CERTIFICATE = "certificate"
+PASSWORD = AuthMethod.PASSWORD
+CERTIFICATE = AuthMethod.CERTIFICATE
 
 
 def find_account(login: str) -> Account | None:

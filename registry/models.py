@@ -174,6 +174,13 @@ class Record(models.Model):
         return f"{self.get_kind_display()}：{self.title or self.pk}"
 
 
+class AuthMethod(models.TextChoices):
+    """How a session proved who it is; decides what it may submit (003 §4)."""
+
+    PASSWORD = "password", "账号密码"
+    CERTIFICATE = "certificate", "CA证书"
+
+
 class VersionState(models.TextChoices):
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已提交"
@@ -210,7 +217,7 @@ class RecordVersion(models.Model):
         related_name="+",
     )
     # password or certificate: decides whether the content serves electronic bidding.
-    submitted_auth = models.CharField("提交时认证方式", max_length=20, blank=True)
+    submitted_auth = models.CharField("提交时认证方式", max_length=20, choices=AuthMethod.choices, blank=True)
 
     class Meta:
         verbose_name = "版本"

@@ -13,6 +13,7 @@ from registry import identifiers, rules
 from registry.kinds import form_for
 from registry.models import (
     Account,
+    AuthMethod,
     BiddingScope,
     CodeType,
     Record,
@@ -25,8 +26,8 @@ from registry.models import (
     VersionState,
 )
 
-CERTIFICATE = "certificate"
-PASSWORD = "password"
+CERTIFICATE = AuthMethod.CERTIFICATE
+PASSWORD = AuthMethod.PASSWORD
 
 
 def code_check(*, kind: str, code: str) -> tuple[str, identifiers.CodeCheck]:
