@@ -25,33 +25,10 @@ from registry.models import (
     SubjectStatus,
     VersionState,
 )
+from registry.samples import UNIT_BASIC_TEXT
 
 CHUNK = 5_000  # subjects per transaction: keeps memory flat and each commit short
 MODELS = (Subject, Account, Record, RecordVersion)
-
-# The text of a complete unit basic information (as tests/factories.unit_basic_data has it),
-# without the scans; name and bank account name are filled in per subject.
-BASIC_DATA = {
-    "entity_type": "enterprise",
-    "roles": ["bidder"],
-    "established_on": "2015-06-01",
-    "business_term": "长期",
-    "registered_capital": "1000",
-    "legal_rep_name": "王五",
-    "legal_rep_id_number": "11010519491231002X",
-    "legal_rep_phone": "13800138000",
-    "region": "430405",
-    "registered_address": "衡阳市珠晖区测试路1号",
-    "office_address": "",
-    "postcode": "",
-    "business_scope": "建筑工程施工",
-    "introduction": "",
-    "contact_name": "李四",
-    "contact_phone": "13900139000",
-    "contact_email": "contact@example.com",
-    "bank_name": "中国银行衡阳分行",
-    "bank_account": "6217000000000000",
-}
 
 
 def unit_code(serial: int) -> str:
@@ -129,7 +106,7 @@ def _version(serial: int, start: datetime) -> RecordVersion:
         record_id=serial,
         number=1,
         state=VersionState.SUBMITTED,
-        data={"name": name, **BASIC_DATA, "bank_account_name": name},
+        data={"name": name, **UNIT_BASIC_TEXT, "bank_account_name": name},
         revision=1,
         created_at=at,
         created_by_id=serial,

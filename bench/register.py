@@ -17,10 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from bench.dataset import unit_code, unit_name
 from bench.figures import show, spread, time_ms
 from core.audit import Actor
-from registry import services
+from registry import samples, services
 from registry.attachments import attachment_store
-from registry.demo_files import pdf_bytes, png_bytes
 from registry.models import Account, Record, RecordKind
+from registry.samples import pdf_bytes, png_bytes
 
 PASSWORD = "Bench2026pass"
 LIMIT = "200 ms"
@@ -58,41 +58,11 @@ class Applicant:
         attachment = attachment_store(
             actor=actor, subject=account.subject, upload=SimpleUploadedFile(name, content)
         )
-        return {
-            "id": attachment.pk,
-            "name": attachment.original_name,
-            "sha256": attachment.sha256,
-            "size": attachment.size,
-        }
+        return attachment.reference()
 
     def basic_data(self, *, licence: dict[str, Any], id_scan: dict[str, Any]) -> dict[str, Any]:
         """Everything 「提交」 requires of a unit, as tests/factories.unit_basic_data fills it."""
-        return {
-            "name": self.name,
-            "entity_type": "enterprise",
-            "roles": ["bidder"],
-            "established_on": "2015-06-01",
-            "business_term": "长期",
-            "registered_capital": "1000",
-            "legal_rep_name": "王五",
-            "legal_rep_id_number": "11010519491231002X",
-            "legal_rep_phone": "13800138000",
-            "region": "430405",
-            "registered_address": "衡阳市珠晖区测试路1号",
-            "office_address": "",
-            "postcode": "",
-            "business_scope": "建筑工程施工",
-            "introduction": "",
-            "contact_name": "李四",
-            "contact_phone": "13900139000",
-            "contact_email": "contact@example.com",
-            "bank_name": "中国银行衡阳分行",
-            "bank_account_name": self.name,
-            "bank_account": "6217000000000000",
-            "licence_scan": licence,
-            "legal_rep_id_scan": id_scan,
-            "bank_permit_scan": None,
-        }
+        return samples.unit_basic(name=self.name, licence=licence, id_scan=id_scan)
 
 
 def run(*, first_serial: int, runs: int) -> None:

@@ -258,6 +258,10 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    def reference(self) -> dict[str, object]:
+        """What a version keeps of a file: enough to show and verify it without a join."""
+        return {"id": self.pk, "name": self.original_name, "sha256": self.sha256, "size": self.size}
+
     @property
     def extension(self) -> str:
         return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(

@@ -175,11 +175,7 @@ class RecordForm(forms.Form):
             value = self.cleaned_data.get(name)
             if isinstance(field, AttachmentSlot):
                 att = self._attachments.get(value or "")
-                data[name] = (
-                    {"id": att.pk, "name": att.original_name, "sha256": att.sha256, "size": att.size}
-                    if att
-                    else None
-                )
+                data[name] = att.reference() if att else None
             else:
                 data[name] = _jsonable(value)
         for name, formset in self.formsets.items():

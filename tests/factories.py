@@ -6,11 +6,11 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.audit import Actor
-from registry import services
+from registry import samples, services
 from registry.attachments import attachment_store
-from registry.demo_files import pdf_bytes, png_bytes
 from registry.identifiers import resident_id_check_char, uscc_check_char
 from registry.models import Account, Record, RecordKind
+from registry.samples import pdf_bytes, png_bytes
 
 PASSWORD = "Test2026pass"
 _seq = itertools.count(1)
@@ -57,39 +57,17 @@ def upload(account: Account, name: str = "licence.pdf") -> dict[str, Any]:
         subject=account.subject,
         upload=SimpleUploadedFile(name, content),
     )
-    return {"id": att.pk, "name": att.original_name, "sha256": att.sha256, "size": att.size}
+    return att.reference()
 
 
 def unit_basic_data(account: Account, **overrides: Any) -> dict[str, Any]:
     """Complete basic information of a unit: everything 「提交」 requires."""
-    data = {
-        "name": account.subject.name,
-        "entity_type": "enterprise",
-        "roles": ["bidder"],
-        "established_on": "2015-06-01",
-        "business_term": "长期",
-        "registered_capital": "1000",
-        "legal_rep_name": "王五",
-        "legal_rep_id_number": "11010519491231002X",
-        "legal_rep_phone": "13800138000",
-        "region": "430405",
-        "registered_address": "衡阳市珠晖区测试路1号",
-        "office_address": "",
-        "postcode": "",
-        "business_scope": "建筑工程施工",
-        "introduction": "",
-        "contact_name": "李四",
-        "contact_phone": "13900139000",
-        "contact_email": "contact@example.com",
-        "bank_name": "中国银行衡阳分行",
-        "bank_account_name": account.subject.name,
-        "bank_account": "6217000000000000",
-        "licence_scan": upload(account, "licence.pdf"),
-        "legal_rep_id_scan": upload(account, "id.png"),
-        "bank_permit_scan": None,
-    }
-    data.update(overrides)
-    return data
+    return samples.unit_basic(
+        name=account.subject.name,
+        licence=upload(account, "licence.pdf"),
+        id_scan=upload(account, "id.png"),
+        **overrides,
+    )
 
 
 def basic_record(account: Account) -> Record:

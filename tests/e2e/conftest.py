@@ -101,7 +101,7 @@ def shot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
     """Real files to upload: a PDF, a PNG, and an executable pretending to be a PDF."""
-    from registry.demo_files import pdf_bytes, png_bytes
+    from registry.samples import pdf_bytes, png_bytes
 
     folder = tmp_path / "uploads"
     folder.mkdir()

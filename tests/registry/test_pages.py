@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registry import rules
-from registry.demo_files import pdf_bytes, png_bytes
 from registry.models import Attachment, QualificationType, Record, RecordKind, RecordStatus
+from registry.samples import pdf_bytes, png_bytes
 from tests.factories import basic_record, submit_basic, unit_basic_data
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.db import transaction
 from core.audit import Actor
 from registry import services
 from registry.attachments import attachment_store
-from registry.demo_files import pdf_bytes, png_bytes
 from registry.identifiers import resident_id_check_char, uscc_check_char
 from registry.models import Account, QualificationType, Record, RecordKind, Subject, SubjectKind
+from registry.samples import pdf_bytes, png_bytes
 
 DEMO_PASSWORD = "Demo2026ggzy"
 STAFF_USERNAME = "staff"
@@ -41,7 +41,7 @@ PERSON_NEW = resident_id("43070219920308004")
 def _file(actor: Actor, subject: Subject, name: str) -> dict[str, Any]:
     content = pdf_bytes(f"ggzy demo {subject.code}") if name.endswith(".pdf") else png_bytes(subject.code)
     att = attachment_store(actor=actor, subject=subject, upload=SimpleUploadedFile(name, content))
-    return {"id": att.pk, "name": att.original_name, "sha256": att.sha256, "size": att.size}
+    return att.reference()
 
 
 def _unit_basic(name: str, region: str, actor: Actor, subject: Subject) -> dict[str, Any]:

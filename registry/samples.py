@@ -1,6 +1,8 @@
-"""Small real files (a one-page PDF, a PNG) for demo data, tests and benchmarks."""
+"""Sample content for demo data, tests and benchmarks: small real files (a one-page PDF, a
+PNG) and a complete unit basic information."""
 
 import io
+from typing import Any
 
 from PIL import Image, ImageDraw
 
@@ -36,3 +38,43 @@ def pdf_bytes(text: str = "ggzy demo") -> bytes:
         out.write(f"{offset:010d} 00000 n \n".encode())
     out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
+
+
+# Everything 「提交」 requires of a unit's basic information, but the name and the scans.
+UNIT_BASIC_TEXT: dict[str, Any] = {
+    "entity_type": "enterprise",
+    "roles": ["bidder"],
+    "established_on": "2015-06-01",
+    "business_term": "长期",
+    "registered_capital": "1000",
+    "legal_rep_name": "王五",
+    "legal_rep_id_number": "11010519491231002X",
+    "legal_rep_phone": "13800138000",
+    "region": "430405",
+    "registered_address": "衡阳市珠晖区测试路1号",
+    "office_address": "",
+    "postcode": "",
+    "business_scope": "建筑工程施工",
+    "introduction": "",
+    "contact_name": "李四",
+    "contact_phone": "13900139000",
+    "contact_email": "contact@example.com",
+    "bank_name": "中国银行衡阳分行",
+    "bank_account": "6217000000000000",
+}
+
+
+def unit_basic(
+    *, name: str, licence: dict[str, Any] | None, id_scan: dict[str, Any] | None, **overrides: Any
+) -> dict[str, Any]:
+    """A complete unit basic information: the scans are attachment references (or None)."""
+    data = {
+        "name": name,
+        **UNIT_BASIC_TEXT,
+        "bank_account_name": name,
+        "licence_scan": licence,
+        "legal_rep_id_scan": id_scan,
+        "bank_permit_scan": None,
+    }
+    data.update(overrides)
+    return data
