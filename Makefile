@@ -49,6 +49,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy core registry portal config
 
 ## bench: speed figures; prints, never fails on time
 bench: $(VENV)/.test-installed

@@ -28,8 +28,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class RecordInline(admin.TabularInline):
     model = Record
-    fields = ["kind", "title", "status", "current", "draft", "updated_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "title", "status", "current", "draft", "updated_at")
     extra = 0
     show_change_link = True
     can_delete = False
@@ -73,8 +72,15 @@ class SubjectAdmin(ReadOnlyAdmin):
 
 class VersionInline(admin.TabularInline):
     model = RecordVersion
-    fields = ["number", "state", "submitted_at", "submitted_by", "submitted_auth", "saved_at", "revision"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "number",
+        "state",
+        "submitted_at",
+        "submitted_by",
+        "submitted_auth",
+        "saved_at",
+        "revision",
+    )
     extra = 0
     show_change_link = True
     can_delete = False
@@ -97,7 +103,7 @@ class RecordAdmin(ReadOnlyAdmin):
 class RecordVersionAdmin(ReadOnlyAdmin):
     list_display = ["record", "number", "state", "submitted_at", "submitted_auth"]
     list_select_related = ["record", "record__subject"]
-    fields = [
+    fields = readonly_fields = (
         "record",
         "number",
         "state",
@@ -107,8 +113,7 @@ class RecordVersionAdmin(ReadOnlyAdmin):
         "submitted_auth",
         "saved_at",
         "saved_by",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description="内容")
     def content(self, obj: RecordVersion) -> str:

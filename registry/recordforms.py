@@ -181,9 +181,10 @@ class RecordForm(forms.Form):
         for name, formset in self.formsets.items():
             # Rows saved before stay even when untouched; a new row counts once something is typed.
             saved = formset.initial_form_count()
+            rows: list[RowForm] = formset.forms  # type: ignore[assignment]
             data[name] = [
                 f.to_data()
-                for i, f in enumerate(formset.forms)
+                for i, f in enumerate(rows)
                 if (i < saved or f.has_changed()) and not f.cleaned_data.get("DELETE")
             ]
         return data
@@ -235,6 +236,7 @@ class RecordForm(forms.Form):
                 return "、".join(labels.get(str(v), str(v)) for v in value)
             return labels.get(str(value), str(value))
         if isinstance(field, forms.ModelChoiceField):
+            assert field.queryset is not None
             obj = field.queryset.filter(pk=value).first()
             return field.label_from_instance(obj) if obj else str(value)
         return str(value)
@@ -285,7 +287,7 @@ class RecordForm(forms.Form):
 
 
 def _flat_choices(choices: Any) -> list[tuple[Any, Any]]:
-    flat = []
+    flat: list[tuple[Any, Any]] = []
     for key, value in choices:
         if isinstance(value, (list, tuple)):
             flat.extend(value)

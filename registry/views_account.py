@@ -100,10 +100,12 @@ def register_details(request: HttpRequest) -> HttpResponse:
         else:
             password_login(request, login=account.username, password=form.cleaned_data["password"])
             del request.session[REGISTER_SESSION_KEY]
+            subject = account.subject
+            assert subject is not None
             login_names = (
-                f"单位全称“{account.subject.name}”或统一社会信用代码 {account.subject.code}"
-                if start["kind"] == SubjectKind.UNIT
-                else f"身份证号 {account.subject.code}"
+                f"单位全称“{subject.name}”或统一社会信用代码 {subject.code}"
+                if subject.kind == SubjectKind.UNIT
+                else f"身份证号 {subject.code}"
             )
             messages.success(request, f"注册成功。今后请用{login_names}登录。请完善基本信息并提交。")
             return redirect("registry:basic")
@@ -142,6 +144,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.subject_id is None:
+    if getattr(request.user, "subject_id", None) is None:
         return redirect("admin:index")
     return redirect("registry:basic")

@@ -15,12 +15,19 @@ from core.errors import ConflictError, DomainError, IncompleteError, NotFound
 from registry import attachments, selectors, services
 from registry.auth import actor_for
 from registry.kinds import ADD_LABELS, form_for, kinds_for
-from registry.models import Record, RecordKind, RecordStatus
+from registry.models import Account, Record, RecordKind, RecordStatus, Subject
 from registry.recordforms import RecordForm
-from registry.rules import MISSING_REQUIRED, PASSWORD_SUBMIT_PAPER_ONLY, VOIDABLE_KINDS
+from registry.rules import MISSING_REQUIRED, NOT_EDITABLE, PASSWORD_SUBMIT_PAPER_ONLY, VOIDABLE_KINDS
 
 SAVED = "已保存草稿。"
 SUBMITTED = "已提交，第{number}版现已生效。"
+
+
+class SubjectRequest(HttpRequest):
+    """A request of a logged-in subject's account: subject_required guarantees both."""
+
+    user: Account
+    subject: Subject
 
 
 def subject_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -29,8 +36,10 @@ def subject_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.subject_id is None:
+        subject = getattr(request.user, "subject", None)
+        if subject is None:
             raise Http404("后台人员请使用后台管理。")
+        request.subject = subject  # type: ignore[attr-defined]
         try:
             return view(request, *args, **kwargs)
         except NotFound as error:
@@ -39,14 +48,14 @@ def subject_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def _kind_or_404(request: HttpRequest, kind: str) -> type[RecordForm]:
-    form_class = form_for(request.user.subject.kind, kind)
+def _kind_or_404(request: SubjectRequest, kind: str) -> type[RecordForm]:
+    form_class = form_for(request.subject.kind, kind)
     if form_class is None or kind == RecordKind.BASIC:
         raise Http404("没有这一类信息。")
     return form_class
 
 
-def _accept_uploads(request: HttpRequest, form_class: type[RecordForm], post: Any) -> dict[str, str]:
+def _accept_uploads(request: SubjectRequest, form_class: type[RecordForm], post: Any) -> dict[str, str]:
     """Store every acceptable uploaded file at once, so nothing chosen is lost if another field
     is wrong; their ids go into the form. Returns the errors of the files refused."""
     errors = {}
@@ -56,7 +65,7 @@ def _accept_uploads(request: HttpRequest, form_class: type[RecordForm], post: An
             continue
         try:
             attachment = attachments.attachment_store(
-                actor=actor_for(request), subject=request.user.subject, upload=upload
+                actor=actor_for(request), subject=request.subject, upload=upload
             )
         except DomainError as error:
             errors[name] = error.message
@@ -67,11 +76,11 @@ def _accept_uploads(request: HttpRequest, form_class: type[RecordForm], post: An
 
 
 def _bound_form(
-    request: HttpRequest, form_class: type[RecordForm], record_data: dict
+    request: SubjectRequest, form_class: type[RecordForm], record_data: dict
 ) -> tuple[RecordForm, bool]:
     post = request.POST.copy()
     upload_errors = _accept_uploads(request, form_class, post)
-    form = form_class(post, subject=request.user.subject, record_data=record_data)
+    form = form_class(post, subject=request.subject, record_data=record_data)
     valid = form.is_valid()
     for name, message in upload_errors.items():
         form.add_error(name, message)
@@ -79,9 +88,9 @@ def _bound_form(
 
 
 def _page(
-    request: HttpRequest, record: Record | None, kind: str, form: RecordForm | None, **extra: Any
+    request: SubjectRequest, record: Record | None, kind: str, form: RecordForm | None, **extra: Any
 ) -> HttpResponse:
-    form_class = form_for(request.user.subject.kind, kind)
+    form_class = form_for(request.subject.kind, kind)
     assert form_class is not None
     current = record.current if record else None
     context = {
@@ -113,7 +122,7 @@ def _page(
     return render(request, "registry/record.html", context)
 
 
-def _save_and_maybe_submit(request: HttpRequest, record: Record, form: RecordForm) -> HttpResponse:
+def _save_and_maybe_submit(request: SubjectRequest, record: Record, form: RecordForm) -> HttpResponse:
     actor = actor_for(request)
     try:
         version = services.record_save(
@@ -137,7 +146,7 @@ def _save_and_maybe_submit(request: HttpRequest, record: Record, form: RecordFor
     return _submit(request, record, version.revision)
 
 
-def _submit(request: HttpRequest, record: Record, revision: int) -> HttpResponse:
+def _submit(request: SubjectRequest, record: Record, revision: int) -> HttpResponse:
     """「提交」 after the draft was saved: whatever stops it, the typed content is kept."""
     actor = actor_for(request)
     try:
@@ -160,29 +169,32 @@ def _record_url(record: Record) -> str:
     return reverse("registry:record", args=[record.pk])
 
 
-def _record_view(request: HttpRequest, record: Record) -> HttpResponse:
+def _record_view(request: SubjectRequest, record: Record) -> HttpResponse:
     form_class = form_for(record.subject.kind, record.kind)
     assert form_class is not None
-    editable = record.draft is not None and record.status != RecordStatus.VOID
+    # A void record is not edited, even if a change was under way when it was voided.
+    draft = record.draft if record.status != RecordStatus.VOID else None
     if request.method == "POST":
-        if not editable:
-            messages.error(request, f"该记录当前状态为「{record.get_status_display()}」，不能编辑。")
+        if draft is None:
+            messages.error(request, NOT_EDITABLE.format(status=record.get_status_display()))
             return redirect(_record_url(record))
-        form, valid = _bound_form(request, form_class, record.draft.data)
+        form, valid = _bound_form(request, form_class, draft.data)
         if valid:
             return _save_and_maybe_submit(request, record, form)
         return _page(request, record, record.kind, form, revision=request.POST.get("revision"))
-    form = form_class(subject=record.subject, record_data=record.draft.data) if editable else None
-    return _page(request, record, record.kind, form, revision=record.draft.revision if editable else None)
+    if draft is None:
+        return _page(request, record, record.kind, None)
+    form = form_class(subject=record.subject, record_data=draft.data)
+    return _page(request, record, record.kind, form, revision=draft.revision)
 
 
 @subject_required
-def basic(request: HttpRequest) -> HttpResponse:
+def basic(request: SubjectRequest) -> HttpResponse:
     return _record_view(request, selectors.basic_record_for(account=request.user))
 
 
 @subject_required
-def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def record_detail(request: SubjectRequest, pk: int) -> HttpResponse:
     record = selectors.record_get_for(account=request.user, pk=pk)
     if record.kind == RecordKind.BASIC:
         return redirect("registry:basic")
@@ -190,7 +202,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @subject_required
-def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+def record_list(request: SubjectRequest, kind: str) -> HttpResponse:
     _kind_or_404(request, kind)
     records = selectors.records_for(account=request.user, kind=kind)
     return render(
@@ -208,16 +220,16 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @subject_required
-def record_new(request: HttpRequest, kind: str) -> HttpResponse:
+def record_new(request: SubjectRequest, kind: str) -> HttpResponse:
     form_class = _kind_or_404(request, kind)
     if request.method != "POST":
-        form = form_class(subject=request.user.subject)
+        form = form_class(subject=request.subject)
         return _page(request, None, kind, form)
     form, valid = _bound_form(request, form_class, {})
     if not valid:
         return _page(request, None, kind, form)
     actor = actor_for(request)
-    record = services.record_create(actor=actor, subject=request.user.subject, kind=kind, data=form.to_data())
+    record = services.record_create(actor=actor, subject=request.subject, kind=kind, data=form.to_data())
     if request.POST.get("action") != "submit":
         messages.success(request, SAVED)
         return redirect(_record_url(record))
@@ -227,7 +239,7 @@ def record_new(request: HttpRequest, kind: str) -> HttpResponse:
 def _action(service: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:
     @subject_required
     @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
+    def view(request: SubjectRequest, pk: int) -> HttpResponse:
         record = selectors.record_get_for(account=request.user, pk=pk)
         try:
             service(actor=actor_for(request), record=record)
@@ -252,12 +264,12 @@ record_delete = _action(services.record_delete_draft, "已删除该草稿。")
 
 
 @subject_required
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: SubjectRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
-    if kind and kind not in kinds_for(request.user.subject.kind):
+    if kind and kind not in kinds_for(request.subject.kind):
         kind = None
     entries = selectors.history_for(account=request.user, kind=kind)
-    kinds = [(k, RecordKind(k).label) for k in kinds_for(request.user.subject.kind)]
+    kinds = [(k, RecordKind(k).label) for k in kinds_for(request.subject.kind)]
     return render(
         request,
         "registry/history.html",
@@ -266,9 +278,9 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 @subject_required
-def history_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def history_detail(request: SubjectRequest, pk: int) -> HttpResponse:
     entry = selectors.history_entry_for(account=request.user, pk=pk)
-    form_class = form_for(request.user.subject.kind, entry.version.record.kind)
+    form_class = form_for(request.subject.kind, entry.version.record.kind)
     return render(
         request,
         "registry/history_detail.html",
@@ -282,6 +294,7 @@ def history_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    assert isinstance(request.user, Account)  # login_required
     try:
         attachment = selectors.attachment_get_for(account=request.user, pk=pk)
     except NotFound as error:

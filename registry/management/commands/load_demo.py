@@ -131,6 +131,7 @@ class Command(BaseCommand):
         # Demo history stands for a unit that submitted with its CA certificate.
         actor = Actor(user=account, auth_method=services.CERTIFICATE)
         subject = account.subject
+        assert subject is not None
         self._submit_basic(account, _unit_basic(subject.name, "430408", actor, subject), actor)
         building = QualificationType.objects.get(name="建筑工程施工总承包")
         municipal = QualificationType.objects.get(name="市政公用工程施工总承包")
@@ -185,6 +186,7 @@ class Command(BaseCommand):
             return
         actor = Actor(user=account, auth_method=services.PASSWORD)
         subject = account.subject
+        assert subject is not None
         data = _unit_basic(subject.name, "430702", actor, subject)
         data["roles"] = ["agency", "procurement_agency"]
         record = self._submit_basic(account, data, actor)
@@ -202,6 +204,7 @@ class Command(BaseCommand):
             return
         actor = Actor(user=account, auth_method=services.PASSWORD)
         subject = account.subject
+        assert subject is not None
         self._submit_basic(
             account,
             {
