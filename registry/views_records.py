@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import ConflictError, DomainError, IncompleteError, NotFound
-from registry import attachments, selectors, services
+from registry import attachments, identifiers, selectors, services
 from registry.auth import actor_for
 from registry.kinds import ADD_LABELS, form_for, kinds_for
-from registry.models import Account, Record, RecordKind, RecordStatus, Subject
+from registry.models import Account, Record, RecordKind, RecordStatus, Subject, SubjectKind
 from registry.recordforms import RecordForm
 from registry.rules import MISSING_REQUIRED, NOT_EDITABLE, PASSWORD_SUBMIT_PAPER_ONLY, VOIDABLE_KINDS
 
@@ -102,6 +102,7 @@ def _page(
         "voidable": kind in VOIDABLE_KINDS,
         "tabs": bool(form_class.tab_order),
         "active": kind,
+        "person_facts": _person_facts(request.subject) if kind == RecordKind.BASIC else None,
         **extra,
     }
     # After a refused 「提交」 (a GET of ?missing=1): what is still empty in the saved draft.
@@ -122,6 +123,13 @@ def _page(
     return render(request, "registry/record.html", context)
 
 
+def _person_facts(subject: Subject) -> tuple[Any, str] | None:
+    """Birth date and sex read from a person's ID number: shown, never typed again."""
+    if subject.kind != SubjectKind.PERSON:
+        return None
+    return identifiers.resident_id_facts(subject.code)
+
+
 def _save_and_maybe_submit(request: SubjectRequest, record: Record, form: RecordForm) -> HttpResponse:
     actor = actor_for(request)
     try:
@@ -132,7 +140,11 @@ def _save_and_maybe_submit(request: SubjectRequest, record: Record, form: Record
             expected_revision=int(request.POST.get("revision") or 0),
         )
     except ConflictError as error:
-        differing = [label for label, _, _ in type(form).difference(error.saved_data, form.to_data())]
+        typed = form.to_data()
+        differing = [label for label, _, _ in type(form).difference(error.saved_data, typed)]
+        for name, field in form.fields.items():
+            if typed.get(name) != error.saved_data.get(name):
+                field.conflict = True  # type: ignore[attr-defined]
         form.add_error(None, error.message)
         return _page(
             request, record, record.kind, form, revision=error.current_revision, conflict_fields=differing

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from registry import rules
+from registry import identifiers, rules
 from registry.models import Attachment, QualificationType, Record, RecordKind, RecordStatus
 from registry.samples import pdf_bytes, png_bytes
 from tests.factories import basic_record, submit_basic, unit_basic_data
@@ -150,6 +150,8 @@ def test_conflicting_save_keeps_the_second_tabs_input(unit, password_client):
     assert "这份草稿已在其他窗口" in body
     assert 'value="乙"' in body
     assert "与已保存内容不同的字段：联系人" in body
+    assert 'class="field conflict" id="field-contact_name"' in body
+    assert 'class="field" id="field-name"' in body
     assert 'name="revision" value="1"' in body
     assert basic_record(unit).draft.data["contact_name"] == "甲"
 
@@ -236,6 +238,8 @@ def test_person_has_only_basic_information(person, password_client):
     assert client.get("/registry/qualification/").status_code == 404
     page = client.get("/registry/basic/").content.decode()
     assert "身份证人像面" in page and "单位资质" not in page
+    born, sex = identifiers.resident_id_facts(person.subject.code)
+    assert f"性别：{sex} · 出生日期：{born:%Y-%m-%d}" in page
 
 
 @pytest.mark.parametrize("kind", ["qualification", "performance", "practitioner", "award"])

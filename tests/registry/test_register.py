@@ -123,3 +123,27 @@ class TestRegistrationPages:
         assert "第18位校验码应为“3”" in bad.content.decode()
         good = client.post("/registry/register/check/", {"kind": "unit", "code": VALID_USCC})
         assert "代码校验通过" in good.content.decode()
+
+
+def test_two_registrations_of_one_code_at_once_leave_one_subject(monkeypatch):
+    """The other registration commits after our check and before our insert: the unique index
+    decides, and the loser hears the manual's words instead of an error page."""
+    real_validate = services.password_validation.validate_password
+    raced = []
+
+    def validate_then_lose_the_race(password, user=None):
+        real_validate(password, user)
+        if not raced:
+            raced.append(True)
+            services.subject_register(
+                kind="unit", code=VALID_USCC, name="先到有限公司", password="Abcd2026xyz", email="f@example.com"
+            )
+
+    monkeypatch.setattr(services.password_validation, "validate_password", validate_then_lose_the_race)
+    with pytest.raises(DomainError) as error:
+        services.subject_register(
+            kind="unit", code=VALID_USCC, name="后到有限公司", password="Abcd2026xyz", email="l@example.com"
+        )
+    assert error.value.message == rules.CODE_ALREADY_REGISTERED
+    assert list(Subject.objects.values_list("name", flat=True)) == ["先到有限公司"]
+    assert Account.objects.count() == 1
