@@ -136,7 +136,11 @@ def test_two_registrations_of_one_code_at_once_leave_one_subject(monkeypatch):
         if not raced:
             raced.append(True)
             services.subject_register(
-                kind="unit", code=VALID_USCC, name="先到有限公司", password="Abcd2026xyz", email="f@example.com"
+                kind="unit",
+                code=VALID_USCC,
+                name="先到有限公司",
+                password="Abcd2026xyz",
+                email="f@example.com",
             )
 
     monkeypatch.setattr(services.password_validation, "validate_password", validate_then_lose_the_race)
