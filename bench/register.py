@@ -19,7 +19,7 @@ from bench.figures import show, spread, time_ms
 from core.audit import Actor
 from registry import samples, services
 from registry.attachments import attachment_store
-from registry.models import Account, Record, RecordKind
+from registry.models import Account, AuthMethod, Record, RecordKind
 from registry.samples import pdf_bytes, png_bytes
 
 PASSWORD = "Bench2026pass"
@@ -42,7 +42,7 @@ class Applicant:
         )
 
     def submit_basic(self, account: Account) -> None:
-        actor = Actor(user=account, auth_method=services.PASSWORD)
+        actor = Actor(user=account, auth_method=AuthMethod.PASSWORD)
         record = Record.objects.select_related("draft").get(subject=account.subject, kind=RecordKind.BASIC)
         data = self.basic_data(
             licence=self.store(actor, account, "licence.pdf", self.licence),

@@ -141,8 +141,9 @@ class RecordForm(forms.Form):
             initial[name] = value
         return initial
 
-    def attachment_slots(self) -> list[str]:
-        return [n for n, f in self.fields.items() if isinstance(f, AttachmentSlot)]
+    @classmethod
+    def attachment_slots(cls) -> list[str]:
+        return [n for n, f in cls.base_fields.items() if isinstance(f, AttachmentSlot)]
 
     def _load_attachments(self) -> dict[str, Attachment]:
         ids = {str(self[name].value()) for name in self.attachment_slots() if self[name].value()}
@@ -190,13 +191,18 @@ class RecordForm(forms.Form):
         return data
 
     @classmethod
-    def missing_for_submit(cls, data: dict[str, Any]) -> list[str]:
-        """Labels of the required fields left empty, in page order."""
-        missing = [
-            str(cls.base_fields[name].label)
+    def empty_required(cls, data: dict[str, Any]) -> list[str]:
+        """Names of the fields 「提交」 requires that are empty, in page order."""
+        return [
+            name
             for name in cls.field_order_for_page()
             if name in cls.submit_required and _is_empty(data.get(name))
         ]
+
+    @classmethod
+    def missing_for_submit(cls, data: dict[str, Any]) -> list[str]:
+        """Labels of what stops 「提交」: empty required fields and too-short row lists."""
+        missing = [str(cls.base_fields[name].label) for name in cls.empty_required(data)]
         for name, spec in cls.row_lists.items():
             if len(data.get(name) or []) < spec.min_on_submit:
                 missing.append(f"{spec.label}（至少{spec.min_on_submit}条）")

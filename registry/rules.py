@@ -38,6 +38,9 @@ UNVOID_ONLY_VOID = "只有已作废的记录可以取消作废。"
 VOID_NOT_ALLOWED = "{kind}不能作废。"
 CHANGE_ONLY_SUBMITTED = "只有已提交的记录可以变更。"
 DISCARD_NOTHING = "没有可放弃的变更。"
+NAME_REQUIRED = "请填写名称。"
+BASIC_EXISTS = "基本信息在注册时已建立，请直接编辑。"
+DELETE_ONLY_NEVER_SUBMITTED = "只有从未提交过的记录可以删除；已提交的记录请使用「变更」或「作废」。"
 KIND_NOT_FOR_SUBJECT = "该类信息不适用于{subject_kind}。"
 
 # Attachments (电子件): checked by content, not by name.

@@ -26,9 +26,6 @@ from registry.models import (
     VersionState,
 )
 
-CERTIFICATE = AuthMethod.CERTIFICATE
-PASSWORD = AuthMethod.PASSWORD
-
 
 def code_check(*, kind: str, code: str) -> tuple[str, identifiers.CodeCheck]:
     """The normalised code and its check, by the rule of the subject kind."""
@@ -48,7 +45,7 @@ def subject_register(
         raise DomainError(check.error, field="code")
     name = name.strip()
     if not name:
-        raise DomainError("请填写名称。", field="name")
+        raise DomainError(rules.NAME_REQUIRED, field="name")
     if Subject.objects.filter(code=normalised).exists():
         raise DomainError(rules.CODE_ALREADY_REGISTERED, field="code")
     account = Account(username=normalised, display_name=name, email=email.strip())
@@ -77,7 +74,7 @@ def _create_subject(
     )
     account.subject = subject
     account.save()
-    actor = Actor(user=account, auth_method=PASSWORD, ip=ip)
+    actor = Actor(user=account, auth_method=AuthMethod.PASSWORD, ip=ip)
     record = Record.objects.create(subject=subject, kind=RecordKind.BASIC, title=name)
     draft = RecordVersion.objects.create(record=record, number=1, data={"name": name}, created_by=account)
     record.draft = draft
@@ -145,7 +142,7 @@ def record_create(*, actor: Actor, subject: Subject, kind: str, data: dict[str, 
     if form_for(subject.kind, kind) is None:
         raise DomainError(rules.KIND_NOT_FOR_SUBJECT.format(subject_kind=subject.get_kind_display()))
     if kind == RecordKind.BASIC:
-        raise StateError("基本信息在注册时已建立，请直接编辑。")
+        raise StateError(rules.BASIC_EXISTS)
     with transaction.atomic():
         record = Record.objects.create(subject=subject, kind=kind)
         record.title = _title(record, data)
@@ -210,7 +207,7 @@ def record_submit(*, actor: Actor, record: Record, expected_revision: int) -> Re
         if draft is None:
             raise StateError(rules.NO_DRAFT_TO_SUBMIT)
         _check_revision(draft, expected_revision)
-        if record.kind in rules.CERTIFICATE_REQUIRED_KINDS and actor.auth_method != CERTIFICATE:
+        if record.kind in rules.CERTIFICATE_REQUIRED_KINDS and actor.auth_method != AuthMethod.CERTIFICATE:
             raise DomainError(rules.CERTIFICATE_REQUIRED.format(kind=record.get_kind_display()))
         form_class = form_for(record.subject.kind, record.kind)
         assert form_class is not None
@@ -248,7 +245,7 @@ def _apply_basic(subject: Subject, version: RecordVersion, actor: Actor) -> None
     subject.name = version.data.get("name") or subject.name
     subject.status = SubjectStatus.VALID
     subject.bidding_scope = (
-        BiddingScope.ELECTRONIC if actor.auth_method == CERTIFICATE else BiddingScope.PAPER
+        BiddingScope.ELECTRONIC if actor.auth_method == AuthMethod.CERTIFICATE else BiddingScope.PAPER
     )
     subject.save(update_fields=["name", "status", "bidding_scope", "updated_at"])
     email = version.data.get("contact_email") or version.data.get("email")
@@ -309,7 +306,7 @@ def record_delete_draft(*, actor: Actor, record: Record) -> None:
     with transaction.atomic():
         record = _locked(record)
         if record.kind == RecordKind.BASIC or record.status != RecordStatus.DRAFT:
-            raise StateError("只有从未提交过的记录可以删除；已提交的记录请使用「变更」或「作废」。")
+            raise StateError(rules.DELETE_ONLY_NEVER_SUBMITTED)
         draft = record.draft
         audit_log(
             actor=actor,

@@ -15,7 +15,7 @@ from core.errors import ConflictError, DomainError, IncompleteError, NotFound
 from registry import attachments, identifiers, selectors, services
 from registry.auth import actor_for
 from registry.kinds import ADD_LABELS, form_for, kinds_for
-from registry.models import Account, Record, RecordKind, RecordStatus, Subject, SubjectKind
+from registry.models import Account, AuthMethod, Record, RecordKind, RecordStatus, Subject, SubjectKind
 from registry.recordforms import RecordForm
 from registry.rules import MISSING_REQUIRED, NOT_EDITABLE, PASSWORD_SUBMIT_PAPER_ONLY, VOIDABLE_KINDS
 
@@ -59,9 +59,9 @@ def _accept_uploads(request: SubjectRequest, form_class: type[RecordForm], post:
     """Store every acceptable uploaded file at once, so nothing chosen is lost if another field
     is wrong; their ids go into the form. Returns the errors of the files refused."""
     errors = {}
-    for name, field in form_class.base_fields.items():
+    for name in form_class.attachment_slots():
         upload = request.FILES.get(f"{name}__file")
-        if upload is None or not hasattr(field, "widget") or f"{name}__file" not in request.FILES:
+        if upload is None:
             continue
         try:
             attachment = attachments.attachment_store(
@@ -116,10 +116,9 @@ def _page(
         missing = form_class.missing_for_submit(record.draft.data)
         if missing:
             context["missing_message"] = MISSING_REQUIRED.format(fields="、".join(missing))
-        for name in form_class.submit_required:
-            if not record.draft.data.get(name):
-                form.fields[name].missing = True  # type: ignore[attr-defined]
-                form.fields[name].widget.attrs["aria-invalid"] = "true"
+        for name in form_class.empty_required(record.draft.data):
+            form.fields[name].missing = True  # type: ignore[attr-defined]
+            form.fields[name].widget.attrs["aria-invalid"] = "true"
     return render(request, "registry/record.html", context)
 
 
@@ -130,6 +129,15 @@ def _person_facts(subject: Subject) -> tuple[Any, str] | None:
     return identifiers.resident_id_facts(subject.code)
 
 
+def _posted_revision(request: SubjectRequest) -> int:
+    """The draft revision the page was built from; garbage counts as 0 and so meets the conflict
+    check instead of an error page."""
+    try:
+        return int(request.POST.get("revision") or 0)
+    except ValueError:
+        return 0
+
+
 def _save_and_maybe_submit(request: SubjectRequest, record: Record, form: RecordForm) -> HttpResponse:
     actor = actor_for(request)
     try:
@@ -137,7 +145,7 @@ def _save_and_maybe_submit(request: SubjectRequest, record: Record, form: Record
             actor=actor,
             record=record,
             data=form.to_data(),
-            expected_revision=int(request.POST.get("revision") or 0),
+            expected_revision=_posted_revision(request),
         )
     except ConflictError as error:
         typed = form.to_data()
@@ -151,7 +159,7 @@ def _save_and_maybe_submit(request: SubjectRequest, record: Record, form: Record
         )
     except DomainError as error:
         form.add_error(None, error.message)
-        return _page(request, record, record.kind, form, revision=request.POST.get("revision"))
+        return _page(request, record, record.kind, form, revision=_posted_revision(request))
     if request.POST.get("action") != "submit":
         messages.success(request, SAVED)
         return redirect(_record_url(record))
@@ -170,7 +178,7 @@ def _submit(request: SubjectRequest, record: Record, revision: int) -> HttpRespo
         messages.error(request, error.message)
         return redirect(_record_url(record))
     messages.success(request, SUBMITTED.format(number=version.number))
-    if record.kind == RecordKind.BASIC and actor.auth_method != services.CERTIFICATE:
+    if record.kind == RecordKind.BASIC and actor.auth_method != AuthMethod.CERTIFICATE:
         messages.warning(request, PASSWORD_SUBMIT_PAPER_ONLY)
     return redirect(_record_url(record))
 
@@ -193,7 +201,7 @@ def _record_view(request: SubjectRequest, record: Record) -> HttpResponse:
         form, valid = _bound_form(request, form_class, draft.data)
         if valid:
             return _save_and_maybe_submit(request, record, form)
-        return _page(request, record, record.kind, form, revision=request.POST.get("revision"))
+        return _page(request, record, record.kind, form, revision=_posted_revision(request))
     if draft is None:
         return _page(request, record, record.kind, None)
     form = form_class(subject=record.subject, record_data=draft.data)
@@ -245,10 +253,14 @@ def record_new(request: SubjectRequest, kind: str) -> HttpResponse:
     if request.POST.get("action") != "submit":
         messages.success(request, SAVED)
         return redirect(_record_url(record))
-    return _submit(request, record, revision=1)
+    assert record.draft is not None
+    return _submit(request, record, revision=record.draft.revision)
 
 
-def _action(service: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:
+def _action(service: Callable[..., Any], done: str, *, gone: bool = False) -> Callable[..., HttpResponse]:
+    """A button that runs one service on one record; `gone` when success removes the record,
+    so the user returns to the list instead of a page that no longer exists."""
+
     @subject_required
     @require_POST
     def view(request: SubjectRequest, pk: int) -> HttpResponse:
@@ -257,9 +269,9 @@ def _action(service: Callable[..., Any], done: str) -> Callable[..., HttpRespons
             service(actor=actor_for(request), record=record)
         except DomainError as error:
             messages.error(request, error.message)
-        else:
-            messages.success(request, done)
-        if service is services.record_delete_draft and not Record.objects.filter(pk=pk).exists():
+            return redirect(_record_url(record))
+        messages.success(request, done)
+        if gone:
             return redirect("registry:records", kind=record.kind)
         return redirect(_record_url(record))
 
@@ -272,7 +284,7 @@ record_change = _action(
 record_discard = _action(services.record_discard_change, "已放弃本次变更，生效版本不变。")
 record_void = _action(services.record_void, "已作废。")
 record_unvoid = _action(services.record_unvoid, "已取消作废。")
-record_delete = _action(services.record_delete_draft, "已删除该草稿。")
+record_delete = _action(services.record_delete_draft, "已删除该草稿。", gone=True)
 
 
 @subject_required

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from core.audit import Actor
-from registry import services
 from registry.auth import AUTH_METHOD_KEY, CERTIFICATE, PASSWORD
+from registry.models import AuthMethod
 from tests.factories import PASSWORD as DEFAULT_PASSWORD
 from tests.factories import make_person, make_staff, make_unit
 
@@ -70,7 +70,7 @@ def by_password():
 
 @pytest.fixture
 def by_certificate():
-    return lambda account: actor(account, services.CERTIFICATE)
+    return lambda account: actor(account, AuthMethod.CERTIFICATE)
 
 
 @pytest.fixture

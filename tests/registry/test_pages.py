@@ -314,3 +314,13 @@ def test_read_only_page_links_the_files(unit, password_client):
     body = password_client(unit).get("/registry/basic/").content.decode()
     licence = record.current.data["licence_scan"]
     assert f'<a href="/registry/attachments/{licence["id"]}/" target="_blank">licence.pdf</a>' in body
+
+
+def test_deleting_a_draft_returns_to_its_list(unit, password_client):
+    client = password_client(unit)
+    client.post("/registry/award/new/", {"award_name": "草稿奖", "action": "save"})
+    record = Record.objects.get(kind=RecordKind.AWARD)
+    response = client.post(f"/registry/records/{record.pk}/delete/")
+    assert response["Location"] == "/registry/award/"
+    assert "已删除该草稿" in client.get("/registry/award/").content.decode()
+    assert not Record.objects.filter(pk=record.pk).exists()

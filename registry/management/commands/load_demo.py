@@ -15,7 +15,7 @@ from core.audit import Actor
 from registry import services
 from registry.attachments import attachment_store
 from registry.identifiers import resident_id_check_char, uscc_check_char
-from registry.models import Account, QualificationType, Record, RecordKind, Subject, SubjectKind
+from registry.models import Account, AuthMethod, QualificationType, Record, RecordKind, Subject, SubjectKind
 from registry.samples import pdf_bytes, png_bytes
 
 DEMO_PASSWORD = "Demo2026ggzy"
@@ -129,7 +129,7 @@ class Command(BaseCommand):
         if account is None:
             return
         # Demo history stands for a unit that submitted with its CA certificate.
-        actor = Actor(user=account, auth_method=services.CERTIFICATE)
+        actor = Actor(user=account, auth_method=AuthMethod.CERTIFICATE)
         subject = account.subject
         assert subject is not None
         self._submit_basic(account, _unit_basic(subject.name, "430408", actor, subject), actor)
@@ -184,7 +184,7 @@ class Command(BaseCommand):
         account = self._register(SubjectKind.UNIT, UNIT_CHANGING, "常德示例招标代理有限公司")
         if account is None:
             return
-        actor = Actor(user=account, auth_method=services.PASSWORD)
+        actor = Actor(user=account, auth_method=AuthMethod.PASSWORD)
         subject = account.subject
         assert subject is not None
         data = _unit_basic(subject.name, "430702", actor, subject)
@@ -202,7 +202,7 @@ class Command(BaseCommand):
         account = self._register(SubjectKind.PERSON, PERSON_VALID, "刘洋")
         if account is None:
             return
-        actor = Actor(user=account, auth_method=services.PASSWORD)
+        actor = Actor(user=account, auth_method=AuthMethod.PASSWORD)
         subject = account.subject
         assert subject is not None
         self._submit_basic(
