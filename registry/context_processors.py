@@ -19,6 +19,7 @@ def account(request: HttpRequest) -> dict:
         if kind != RecordKind.BASIC
     ]
     menu.append(("history", "变更历史总览", reverse("registry:history")))
+    menu.append(("certificates", "数字证书", reverse("pki:certificates")))
     by_certificate = request.session.get(AUTH_METHOD_KEY) == CERTIFICATE
     return {
         "current_subject": subject,

@@ -122,3 +122,8 @@ def subject_profile_in_force(*, subject: Subject) -> dict[str, Any]:
     """What every reader other than the owner sees: the basic information last submitted."""
     record = Record.objects.filter(subject=subject, kind=RecordKind.BASIC).select_related("current").first()
     return dict(record.current.data) if record and record.current else {}
+
+
+def subject_for_code(code: str) -> Subject | None:
+    """The subject registered under a code (USCC or ID number), for a certificate that carries it."""
+    return Subject.objects.select_related("account").filter(code=code).first()

@@ -80,8 +80,15 @@ def register_details(request: HttpRequest) -> HttpResponse:
     if not start:
         return redirect("registry:register")
     kind_label = SubjectKind(start["kind"]).label
-    form = RegisterDetailsForm(request.POST or None)
+    from_certificate = bool(start.get("certificate"))
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and from_certificate:
+        data["name"] = start["name"]  # 002 §3: the name comes from the certificate, never retyped
+    form = RegisterDetailsForm(data, initial={"name": start.get("name", "")})
     form.fields["name"].label = "单位全称" if start["kind"] == SubjectKind.UNIT else "姓名"
+    if from_certificate:
+        form.fields["name"].disabled = True
+        form.fields["name"].help_text = "由CA证书读取，不可修改。"
     if request.method == "POST" and form.is_valid():
         try:
             account = services.subject_register(
@@ -98,7 +105,12 @@ def register_details(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{reverse('registry:login')}?login={start['code']}")
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            password_login(request, login=account.username, password=form.cleaned_data["password"])
+            if from_certificate:
+                from pki.views import certificate_registered
+
+                certificate_registered(request, account, start["certificate"])
+            else:
+                password_login(request, login=account.username, password=form.cleaned_data["password"])
             del request.session[REGISTER_SESSION_KEY]
             subject = account.subject
             assert subject is not None
@@ -112,7 +124,7 @@ def register_details(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/register_details.html",
-        {"form": form, "start": start, "kind_label": kind_label},
+        {"form": form, "start": start, "kind_label": kind_label, "from_certificate": from_certificate},
     )
 
 
@@ -132,7 +144,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if account.is_staff and account.subject_id is None:
                 return redirect("admin:index")
             return redirect("registry:home")
-    return render(request, "registry/login.html", {"form": form})
+    ca_tab = request.GET.get("method") == "certificate"
+    return render(request, "registry/login.html", {"form": form, "ca_tab": ca_tab})
 
 
 @require_POST

@@ -30,7 +30,7 @@
   document.addEventListener("click", function (event) {
     var tab = event.target.closest(".tab");
     if (tab) {
-      var form = tab.closest("form");
+      var form = tab.closest("form, .card");
       form.querySelectorAll(".tab").forEach(function (t) { t.classList.toggle("active", t === tab); });
       form.querySelectorAll("[data-panel]").forEach(function (p) { p.hidden = p.dataset.panel !== tab.dataset.tab; });
       return;

@@ -1,0 +1,170 @@
+// Talks to the local certificate agent (证书助手) on loopback. The PIN is typed into the agent's own
+// window, never into this page; this page only gets back the certificate and the signature, which
+// the server checks against a nonce it issued to this browser session.
+(function () {
+  "use strict";
+
+  var AGENT = document.body.dataset.agentUrl;
+  var POLL_MS = 400;
+
+  function agentFetch(path, options) {
+    return fetch(AGENT + path, Object.assign({ mode: "cors", cache: "no-store" }, options || {})).then(
+      function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) throw new Error(body.message || "证书助手拒绝了请求");
+          return body;
+        });
+      },
+      function () {
+        throw new Error("未连接到证书助手：请确认已安装并启动证书助手（ggzy-agent serve），浏览器询问时请允许本网站访问本机设备。");
+      }
+    );
+  }
+
+  function post(url, csrf, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body),
+    }).then(function (response) {
+      return response.json();
+    });
+  }
+
+  function wait(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
+  function poll(requestId, popup) {
+    return agentFetch("/v1/sign/" + encodeURIComponent(requestId)).then(function (result) {
+      if (result.status === "pending") {
+        if (popup && popup.closed) throw new Error("PIN码窗口已关闭，签名已取消。");
+        return wait(POLL_MS).then(function () { return poll(requestId, popup); });
+      }
+      if (result.status !== "done") throw new Error(result.message || "签名未完成");
+      return result;
+    });
+  }
+
+  // Asks the server for a nonce, the agent for a signature over it (PIN in the agent's window).
+  function sign(box, certificateId, purpose) {
+    var csrf = box.querySelector("[name=csrfmiddlewaretoken]").value;
+    // Opened now, inside the click, so no popup blocker stops it; pointed at the agent's page below.
+    var popup = window.open("about:blank", "ggzy-agent-pin", "width=560,height=680");
+    return post(box.dataset.challengeUrl, csrf, { purpose: purpose })
+      .then(function (challenge) {
+        if (!challenge.nonce) throw new Error(challenge.error || "无法获取签名请求");
+        return agentFetch("/v1/sign", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ certificate_id: certificateId, purpose: purpose, nonce: challenge.nonce }),
+        }).then(function (request) {
+          if (popup) popup.location.href = request.approve_url;
+          return poll(request.request_id, popup);
+        }).then(function (result) {
+          return { nonce: challenge.nonce, certificate: result.certificate, signature: result.signature };
+        });
+      })
+      .catch(function (error) {
+        if (popup && !popup.closed) popup.close();
+        throw error;
+      });
+  }
+
+  function setStatus(box, text, kind) {
+    var status = box.querySelector(".js-agent-status");
+    status.textContent = text;
+    status.className = "js-agent-status agent-status " + (kind || "");
+  }
+
+  function certificateLabel(c) {
+    var where = c.source === "token" ? "USB Key " + c.token : "证书文件 " + c.file;
+    return c.label + "（" + where + "，" + (c.algorithm || "").toUpperCase() + "，序列号 " + c.serial + "）";
+  }
+
+  function loadCertificates(box) {
+    var select = box.querySelector(".js-certificate");
+    setStatus(box, "正在查找证书…");
+    return agentFetch("/v1/certificates").then(function (body) {
+      select.innerHTML = "";
+      body.certificates.forEach(function (c) {
+        var option = document.createElement("option");
+        option.value = c.id;
+        option.textContent = certificateLabel(c);
+        select.appendChild(option);
+      });
+      if (!body.certificates.length) {
+        setStatus(box, "未找到证书：请插入USB Key（或导入证书文件）后点击「刷新」。", "error");
+      } else {
+        setStatus(box, "找到 " + body.certificates.length + " 张证书，请选择后继续。", "ok");
+      }
+      return body.certificates;
+    }).catch(function (error) {
+      setStatus(box, error.message, "error");
+      return [];
+    });
+  }
+
+  // A form that signs and posts: login, bind.
+  function setUpSigning(box) {
+    loadCertificates(box);
+    box.querySelector(".js-refresh").addEventListener("click", function () { loadCertificates(box); });
+    box.querySelector(".js-sign").addEventListener("click", function () {
+      var select = box.querySelector(".js-certificate");
+      if (!select.value) { setStatus(box, "请先选择证书。", "error"); return; }
+      setStatus(box, "请在证书助手弹出的窗口中核对网站并输入PIN码…");
+      sign(box, select.value, box.dataset.purpose).then(function (signed) {
+        setStatus(box, "正在验证证书…");
+        return post(box.dataset.submitUrl, box.querySelector("[name=csrfmiddlewaretoken]").value, signed);
+      }).then(function (answer) {
+        if (answer.ok && answer.redirect) { window.location.href = answer.redirect; return; }
+        setStatus(box, answer.error || "验证失败", "error");
+      }).catch(function (error) { setStatus(box, error.message, "error"); });
+    });
+  }
+
+  // 检测工具: one click runs every check in order and says what to do next where one fails.
+  function setUpDetection(box) {
+    var list = box.querySelector(".js-checks");
+    function show(name, ok, message) {
+      var item = document.createElement("li");
+      item.className = ok ? "check ok" : "check error";
+      item.innerHTML = "<strong></strong> <span></span>";
+      item.querySelector("strong").textContent = (ok ? "✔ " : "✘ ") + name;
+      item.querySelector("span").textContent = message;
+      list.appendChild(item);
+    }
+    box.querySelector(".js-detect").addEventListener("click", function () {
+      list.innerHTML = "";
+      agentFetch("/v1/status").then(function (status) {
+        show("证书助手", true, "证书助手 " + status.version + " 正在运行");
+        var modules = status.modules || [];
+        modules.forEach(function (m) {
+          show("设备驱动（PKCS#11）", m.loaded, m.loaded ? m.path : m.path + "：" + (m.error || "无法加载") + "，请检查证书助手配置中的驱动路径");
+        });
+        return loadCertificates(box);
+      }).then(function (certificates) {
+        if (!certificates.length) {
+          show("证书", false, "未检测到证书：请插入USB Key，或把证书文件放入证书助手的证书目录后重试");
+          return;
+        }
+        show("证书", true, "找到 " + certificates.length + " 张证书");
+        var select = box.querySelector(".js-certificate");
+        return sign(box, select.value || certificates[0].id, "detect").then(function (signed) {
+          show("PIN码", true, "PIN码正确");
+          return post(box.dataset.submitUrl, box.querySelector("[name=csrfmiddlewaretoken]").value, signed);
+        }).then(function (answer) {
+          answer.checks.forEach(function (c) { show(c.name, c.ok, c.message); });
+          setStatus(box, answer.ok ? "检测通过" : "检测未通过，请按提示处理", answer.ok ? "ok" : "error");
+        });
+      }).catch(function (error) {
+        show("检测中止", false, error.message);
+        setStatus(box, "检测未通过，请按提示处理", "error");
+      });
+    });
+  }
+
+  document.querySelectorAll("[data-agent-sign]").forEach(setUpSigning);
+  document.querySelectorAll("[data-agent-detect]").forEach(setUpDetection);
+})();

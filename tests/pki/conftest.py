@@ -1,0 +1,37 @@
+import pytest
+
+from pki import issuing, services
+from pki.models import TrustedIssuer
+from pki.trust import trust_load
+from tests import pkiparts
+
+
+@pytest.fixture(scope="session")
+def cas():
+    """One issuer per algorithm, each with its own place for the holder's code."""
+    return {
+        "rsa": issuing.make_ca("测试CA（RSA）", "rsa"),
+        "p256": issuing.make_ca("测试CA（P-256）", "p256"),
+        "sm2": issuing.make_ca("测试CA（SM2）", "sm2"),
+    }
+
+
+@pytest.fixture
+def trusted(db, cas, tmp_path):
+    """The three issuers in the trust store, each with a current, empty CRL."""
+    trust_load(pkiparts.write_trust(tmp_path / "trust", cas))
+    for slug, ca in cas.items():
+        services.crl_install(issuer=TrustedIssuer.objects.get(slug=slug), data=pkiparts.fresh_crl(ca), source="test")
+    return cas
+
+
+@pytest.fixture
+def challenge(client):
+    """Asks the server for a nonce, as the login page does, in the test client's session."""
+
+    def ask(purpose: str = "login", c=None) -> str:
+        response = (c or client).post("/pki/challenge/", {"purpose": purpose})
+        assert response.status_code == 200, response.content
+        return response.json()["nonce"]
+
+    return ask

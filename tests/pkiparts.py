@@ -1,0 +1,54 @@
+"""A test PKI: three demo issuers made once per session, and holders with in-process keys.
+
+The server's checks are the same whichever way a key is held; the agent's tests and the browser
+journey use real SoftHSM2 tokens, these use keys in memory so hundreds of cases stay fast.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pki import issuing, verify
+
+ORIGIN = "http://testserver"
+
+
+@dataclass
+class Holder:
+    ca: issuing.CA
+    key: Any
+    pem: str
+
+    def sign(self, text: bytes) -> str:
+        return base64.b64encode(issuing._sign(self.ca.algorithm, self.key, text)).decode()
+
+    def signed(self, *, nonce: str, purpose: str = "login", origin: str = ORIGIN) -> dict[str, str]:
+        text = verify.signed_text(origin=origin, purpose=purpose, nonce=nonce)
+        return {"nonce": nonce, "certificate": self.pem, "signature": self.sign(text)}
+
+
+def holder(ca: issuing.CA, *, name: str, code: str, **options: Any) -> Holder:
+    key = issuing.generate_key(ca.algorithm)
+    der = issuing.issue(ca, public_key=key, name=name, code=code, **options)
+    return Holder(ca, key, issuing.to_pem(der))
+
+
+def write_trust(directory: Path, cas: dict[str, issuing.CA]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for slug, ca in cas.items():
+        (directory / f"{slug}.pem").write_text(ca.certificate_pem)
+        lines.append(
+            f'[[issuer]]\nslug = "{slug}"\nname = "{ca.name}"\ncertificate = "{slug}.pem"\n'
+            f'code_fields = ["{ca.placement["unit"]}", "{ca.placement["person"]}"]\n'
+        )
+    (directory / "issuers.toml").write_text("\n".join(lines), encoding="utf-8")
+    return directory
+
+
+def fresh_crl(ca: issuing.CA, revoked: list[tuple[int, dt.datetime]] = ()) -> bytes:  # type: ignore[assignment]
+    return issuing.make_crl(ca, revoked=list(revoked), next_update=issuing.now() + dt.timedelta(days=7))
