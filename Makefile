@@ -6,29 +6,36 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test test-only browser-deps lint bench serve demo clean
+.PHONY: run test test-only browser-deps pki-deps lint bench serve demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
 
-$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+$(VENV)/.base-installed: requirements/base.txt agent/pyproject.toml | $(BIN)/python
 	$(PIP) -r requirements/base.txt
+	$(PIP) -e ./agent
 	touch $@
 
-$(VENV)/.test-installed: requirements/test.txt requirements/base.txt | $(BIN)/python
+$(VENV)/.test-installed: requirements/test.txt requirements/base.txt agent/pyproject.toml | $(BIN)/python
 	$(PIP) -r requirements/test.txt
+	$(PIP) -e ./agent
 	touch $@
 
-## run: install, migrate, load demo data, serve on http://$(HOST):$(PORT)/
-run: $(VENV)/.base-installed
+## run: install, migrate, load demo data and demo certificates, start the certificate agent and the
+## worker (outbox, CRLs) in the background, serve on http://$(HOST):$(PORT)/
+run: $(VENV)/.base-installed pki-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py make_demo_pki --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)
 	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
+	@trap 'kill $$AGENT $$WORKER 2>/dev/null' EXIT INT TERM; \
+	SOFTHSM2_CONF=$(CURDIR)/var/softhsm/softhsm2.conf $(BIN)/ggzy-agent serve --config var/agent/config.toml & AGENT=$$!; \
+	$(BIN)/python manage.py run_worker & WORKER=$$!; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: install what tests need (Debian's chromium when missing) and run every test
-test: $(VENV)/.test-installed browser-deps
+## test: install what tests need (Debian's chromium and SoftHSM2 when missing) and run every test
+test: $(VENV)/.test-installed browser-deps pki-deps
 	$(BIN)/pytest
 
 test-only:
@@ -45,11 +52,22 @@ browser-deps:
 	  fi; \
 	fi
 
+# SoftHSM2 is a real PKCS#11 token: it stands in for a CA's USB key in the demo and the tests.
+pki-deps:
+	@if ! command -v softhsm2-util >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's softhsm2 (a PKCS#11 token for the demo and the tests)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq softhsm2 >/dev/null; \
+	  else \
+	    echo "softhsm2 is missing and apt-get is not usable here: token tests will be skipped"; \
+	  fi; \
+	fi
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/mypy core registry portal config
+	$(BIN)/mypy core registry portal config pki democa
 
 ## bench: speed figures; prints, never fails on time
 bench: $(VENV)/.test-installed

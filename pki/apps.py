@@ -1,6 +1,16 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
 class PkiConfig(AppConfig):
     name = "pki"
     verbose_name = "数字证书"
+
+    def ready(self) -> None:
+        # CRLs are fetched by the worker on schedule; each issuer's own interval decides when
+        # a fetch is due, this only sets how often that is looked at.
+        from core.worker import WORKER_JOBS, Job
+        from pki.services import crl_refresh_due
+
+        WORKER_JOBS.append(Job("crl", crl_refresh_due, every=timedelta(minutes=1)))

@@ -124,7 +124,9 @@ def sm2_public_point(private_scalar: bytes) -> bytes:
         x = (lam * lam - P[0] - Q[0]) % p
         return x, (lam * (P[0] - x) - P[1]) % p
 
-    k, result, addend = int.from_bytes(private_scalar, "big"), None, g
+    k = int.from_bytes(private_scalar, "big")
+    result: tuple[int, int] | None = None
+    addend: tuple[int, int] | None = g
     while k:
         if k & 1:
             result = add(result, addend)
@@ -331,7 +333,11 @@ def issue(
 
     issuer_key signs instead of the CA's own key: a forged certificate that names this CA.
     """
-    spki = public_key if isinstance(public_key, keys.PublicKeyInfo) else public_key_info(ca.algorithm, public_key)
+    spki = (
+        public_key
+        if isinstance(public_key, keys.PublicKeyInfo)
+        else public_key_info(ca.algorithm, public_key)
+    )
     start = not_before or now() - dt.timedelta(hours=1)
     end = not_after or start + dt.timedelta(days=730)
     where = ca.placement[kind]
@@ -349,9 +355,14 @@ def issue(
         extensions.append(
             _extension(
                 "crl_distribution_points",
-                [{"distribution_point": x509.DistributionPointName(
-                    name="full_name", value=[x509.GeneralName(name="uniform_resource_identifier", value=ca.crl_url)]
-                )}],
+                [
+                    {
+                        "distribution_point": x509.DistributionPointName(
+                            name="full_name",
+                            value=[x509.GeneralName(name="uniform_resource_identifier", value=ca.crl_url)],
+                        )
+                    }
+                ],
             )
         )
     return _certificate(
@@ -428,7 +439,9 @@ def make_crl(
 # --- where holders keep their keys: files and tokens ------------------------------------------
 
 
-def soft_certificate(ca: CA, *, directory: Path, stem: str, pin: str, name: str, code: str, **options: Any) -> str:
+def soft_certificate(
+    ca: CA, *, directory: Path, stem: str, pin: str, name: str, code: str, **options: Any
+) -> str:
     """A soft certificate as the agent reads it: STEM.crt plus STEM.p12 (RSA, P-256) or STEM.key.pem (SM2)."""
     directory.mkdir(parents=True, exist_ok=True)
     key = generate_key(ca.algorithm)
@@ -487,7 +500,9 @@ def token_certificate(
         if ca.algorithm == "rsa":
             public, _ = session.generate_keypair(KeyType.RSA, 2048, store=True, id=key_id, label=label)
             rsa_public = keys.RSAPublicKey.load(encode_rsa_public_key(public))
-            spki = keys.PublicKeyInfo({"algorithm": {"algorithm": "rsa", "parameters": core.Null()}, "public_key": rsa_public})
+            spki = keys.PublicKeyInfo(
+                {"algorithm": {"algorithm": "rsa", "parameters": core.Null()}, "public_key": rsa_public}
+            )
         else:
             parameters = session.create_domain_parameters(
                 KeyType.EC, {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")}, local=True

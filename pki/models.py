@@ -45,6 +45,9 @@ class RevokedSerial(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issuer", "serial"], name="revoked_serial_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.issuer_id}:{self.serial}"
+
 
 class BindingHow(models.TextChoices):
     FIRST_LOGIN = "first_login", "首次证书登录自动绑定"
@@ -69,7 +72,9 @@ class BoundCertificate(models.Model):
     certificate_pem = models.TextField()
     how = models.CharField("绑定方式", max_length=16, choices=BindingHow.choices)
     bound_at = models.DateTimeField("绑定时间")
-    bound_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    bound_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     last_login_at = models.DateTimeField("最近登录", null=True, blank=True)
     unbound_at = models.DateTimeField("解绑时间", null=True, blank=True)
     unbound_by = models.ForeignKey(
@@ -104,3 +109,6 @@ class Challenge(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["expires_at"], name="challenge_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.nonce[:8]}…"

@@ -15,8 +15,8 @@ from core.errors import DomainError, StateError
 from pki import rules, verify
 from pki.models import BindingHow, BoundCertificate, Challenge, RevokedSerial, TrustedIssuer
 from pki.selectors import anchor_for
-from registry.selectors import subject_for_code
 from registry.models import AuthMethod, Subject
+from registry.selectors import subject_for_code
 
 CHALLENGE_TTL = dt.timedelta(minutes=5)
 CRL_FETCH_TIMEOUT = 10
@@ -43,7 +43,9 @@ def challenge_issue(*, session_key: str, purpose: str, now: dt.datetime | None =
     )
 
 
-def challenge_consume(*, nonce: str, session_key: str | None, purpose: str, now: dt.datetime | None = None) -> None:
+def challenge_consume(
+    *, nonce: str, session_key: str | None, purpose: str, now: dt.datetime | None = None
+) -> None:
     """Uses the challenge up, once; refuses one of another session, another purpose, or too old."""
     now = now or timezone.now()
     challenge = Challenge.objects.filter(nonce=nonce).first()
@@ -74,7 +76,9 @@ def signed_holder(
     now = now or timezone.now()
     challenge_consume(nonce=nonce, session_key=session_key, purpose=purpose, now=now)
     holder = certificate_check(certificate=certificate, now=now)
-    verify.verify_signature(holder.certificate, verify.signed_text(origin=origin, purpose=purpose, nonce=nonce), signature)
+    verify.verify_signature(
+        holder.certificate, verify.signed_text(origin=origin, purpose=purpose, nonce=nonce), signature
+    )
     return holder
 
 
@@ -114,7 +118,9 @@ def certificate_bind(
         if bound is not None and bound.unbound_at is None:
             raise StateError(rules.BIND_ALREADY)
         if bound is None:
-            bound = BoundCertificate(subject=subject, issuer_id=holder.anchor.key, fingerprint=holder.fingerprint)
+            bound = BoundCertificate(
+                subject=subject, issuer_id=holder.anchor.key, fingerprint=holder.fingerprint
+            )
         for field, value in _holder_fields(holder).items():
             setattr(bound, field, value)
         bound.how, bound.bound_at, bound.bound_by = how, now, actor.user
@@ -125,12 +131,19 @@ def certificate_bind(
             action="pki.certificate_bound",
             target=bound,
             subject_id=subject.pk,
-            data={"how": how, "serial": holder.serial, "issuer": holder.anchor.name, "fingerprint": holder.fingerprint},
+            data={
+                "how": how,
+                "serial": holder.serial,
+                "issuer": holder.anchor.name,
+                "fingerprint": holder.fingerprint,
+            },
         )
     return bound
 
 
-def certificate_unbind(*, actor: Actor, subject: Subject, pk: int, now: dt.datetime | None = None) -> BoundCertificate:
+def certificate_unbind(
+    *, actor: Actor, subject: Subject, pk: int, now: dt.datetime | None = None
+) -> BoundCertificate:
     """003 §4.7 / 002 §5: removing a certificate needs a certificate login (a password alone is not enough)."""
     if actor.auth_method != AuthMethod.CERTIFICATE:
         raise DomainError(rules.UNBIND_NEEDS_CERTIFICATE)
@@ -187,7 +200,9 @@ def certificate_login(
 # --- revocation lists -------------------------------------------------------------------------
 
 
-def crl_install(*, issuer: TrustedIssuer, data: bytes, source: str, now: dt.datetime | None = None) -> verify.RevocationList:
+def crl_install(
+    *, issuer: TrustedIssuer, data: bytes, source: str, now: dt.datetime | None = None
+) -> verify.RevocationList:
     """Checks a CRL against its issuer and makes it the one in force. An older CRL never replaces a newer."""
     now = now or timezone.now()
     anchor_cert = verify.load_certificate(issuer.certificate_pem)
@@ -198,7 +213,10 @@ def crl_install(*, issuer: TrustedIssuer, data: bytes, source: str, now: dt.date
             raise DomainError(rules.CRL_OLDER)
         RevokedSerial.objects.filter(issuer=locked).delete()
         RevokedSerial.objects.bulk_create(
-            [RevokedSerial(issuer=locked, serial=verify.serial_hex(s), revoked_at=when) for s, when in revocations.revoked],
+            [
+                RevokedSerial(issuer=locked, serial=verify.serial_hex(s), revoked_at=when)
+                for s, when in revocations.revoked
+            ],
             batch_size=1000,
         )
         locked.crl_number = revocations.number
@@ -220,7 +238,7 @@ def crl_fetch(*, issuer: TrustedIssuer, now: dt.datetime | None = None) -> verif
     """Downloads the issuer's CRL (outside any transaction) and installs it; a failure is kept on the issuer."""
     now = now or timezone.now()
     try:
-        with urllib.request.urlopen(issuer.crl_url, timeout=CRL_FETCH_TIMEOUT) as response:  # noqa: S310 (configured URL)
+        with urllib.request.urlopen(issuer.crl_url, timeout=CRL_FETCH_TIMEOUT) as response:
             data = response.read(CRL_MAX_BYTES + 1)
         if len(data) > CRL_MAX_BYTES:
             raise DomainError(rules.CRL_TOO_LARGE)
@@ -239,8 +257,7 @@ def crl_refresh_due(*, now: dt.datetime | None = None) -> int:
         interval = dt.timedelta(minutes=issuer.crl_refresh_minutes)
         last = issuer.crl_attempted_at
         stale_soon = issuer.crl_next_update is not None and issuer.crl_next_update - now < interval
-        if last is None or now - last >= interval or (stale_soon and now - last >= dt.timedelta(minutes=1)):
-            if crl_fetch(issuer=issuer, now=now) is not None:
-                fetched += 1
+        due = last is None or now - last >= interval or (stale_soon and now - last >= dt.timedelta(minutes=1))
+        if due and crl_fetch(issuer=issuer, now=now) is not None:
+            fetched += 1
     return fetched
-

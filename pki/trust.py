@@ -46,7 +46,9 @@ def trust_load(directory: Path, *, disable_missing: bool = False) -> list[Truste
             pem_text = (directory / entry["certificate"]).read_text()
             cert = verify.load_certificate(pem_text)
             if not cert.ca:
-                raise DomainError(f"issuers.toml: {entry['slug']}: {entry['certificate']} is not a CA certificate")
+                raise DomainError(
+                    f"issuers.toml: {entry['slug']}: {entry['certificate']} is not a CA certificate"
+                )
             values = {
                 "name": entry["name"],
                 "certificate_pem": pem_text,

@@ -58,7 +58,7 @@ def load_certificate(data: bytes | str) -> x509.Certificate:
         if pem.detect(raw):
             _, _, raw = pem.unarmor(raw)
         cert = x509.Certificate.load(raw)
-        cert.native  # parse it all now, so a truncated certificate fails here and not later
+        _ = cert.native  # parse it all now, so a truncated certificate fails here and not later
     except (ValueError, TypeError, KeyError):
         raise DomainError(NOT_A_CERTIFICATE) from None
     return cert
@@ -102,7 +102,9 @@ def verify_raw(cert: x509.Certificate, data: bytes, signature: bytes, algorithm_
             return False
         point = cert.public_key["public_key"].native
         try:
-            return bool(gmssl_pyx.sm2_verify(point[1:], data, signature, signer_id=gmssl_pyx.SM2_DEFAULT_SIGNER_ID))
+            return bool(
+                gmssl_pyx.sm2_verify(point[1:], data, signature, signer_id=gmssl_pyx.SM2_DEFAULT_SIGNER_ID)
+            )
         except (ValueError, gmssl_pyx.InvalidValueError, gmssl_pyx.GmsslInnerError):
             return False
     digests: dict[str, hashes.HashAlgorithm] = {
@@ -203,7 +205,9 @@ def check_certificate(cert: x509.Certificate, anchors: Iterable[Anchor], *, at: 
     """Chain, validity, key usage and revocation, in the order a person would fix them; then the holder."""
     anchor = find_anchor(cert, anchors)
     signature_oid = cert["signature_algorithm"]["algorithm"].native
-    if not verify_raw(anchor.certificate, cert["tbs_certificate"].dump(), cert["signature_value"].native, signature_oid):
+    if not verify_raw(
+        anchor.certificate, cert["tbs_certificate"].dump(), cert["signature_value"].native, signature_oid
+    ):
         raise DomainError(FORGED.format(issuer=anchor.name))
     validity = cert["tbs_certificate"]["validity"]
     not_before, not_after = validity["not_before"].native, validity["not_after"].native
@@ -293,7 +297,7 @@ def load_crl(data: bytes, issuer: x509.Certificate, issuer_name: str) -> Revocat
             _, _, data = pem.unarmor(data)
         parsed = crl.CertificateList.load(data)
         tbs = parsed["tbs_cert_list"]
-        tbs.native
+        _ = tbs.native  # parse it all now
     except (ValueError, TypeError, KeyError):
         raise DomainError(CRL_UNREADABLE) from None
     if tbs["issuer"].dump() != issuer.subject.dump():

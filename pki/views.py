@@ -133,7 +133,9 @@ def certificate_registered(request: HttpRequest, account: Any, certificate_pem: 
     """
     holder = services.certificate_check(certificate=certificate_pem)
     actor = Actor(user=account, auth_method=CERTIFICATE, ip=client_ip(request))
-    services.certificate_bind(actor=actor, subject=account.subject, holder=holder, how=BindingHow.REGISTRATION)
+    services.certificate_bind(
+        actor=actor, subject=account.subject, holder=holder, how=BindingHow.REGISTRATION
+    )
     _start_certificate_session(request, account, holder)
 
 
@@ -156,7 +158,11 @@ def certificate_list(request: SubjectRequest) -> HttpResponse:
 @subject_required
 def certificate_detail(request: SubjectRequest, pk: int) -> HttpResponse:
     bound = selectors.certificate_get_for(subject=request.subject, pk=pk)
-    return render(request, "pki/certificate_detail.html", {"bound": bound, "now": timezone.now(), "active": "certificates"})
+    return render(
+        request,
+        "pki/certificate_detail.html",
+        {"bound": bound, "now": timezone.now(), "active": "certificates"},
+    )
 
 
 @require_POST
@@ -188,7 +194,9 @@ def certificate_unbind(request: SubjectRequest, pk: int) -> HttpResponse:
 
 def detect(request: HttpRequest) -> HttpResponse:
     """000 §3 检测工具 as a page: agent, token, PIN, certificate status, a test signature."""
-    return render(request, "pki/detect.html", {"agent_command": "ggzy-agent doctor --site " + site_origin(request)})
+    return render(
+        request, "pki/detect.html", {"agent_command": "ggzy-agent doctor --site " + site_origin(request)}
+    )
 
 
 def _checks(holder_or_error: verify.Holder | DomainError) -> list[dict[str, Any]]:
@@ -211,7 +219,9 @@ def check(request: HttpRequest) -> JsonResponse:
     """证书检测 for the agent's doctor command and the detection page: chain, validity, revocation."""
     try:
         body = _json(request)
-        result: verify.Holder | DomainError = services.certificate_check(certificate=str(body.get("certificate", "")))
+        result: verify.Holder | DomainError = services.certificate_check(
+            certificate=str(body.get("certificate", ""))
+        )
     except DomainError as error:
         result = error
     checks = _checks(result)
@@ -227,7 +237,10 @@ def detect_signature(request: HttpRequest) -> JsonResponse:
     except DomainError as error:
         checks = [{"name": "签名检测", "ok": False, "message": error.message}]
         return JsonResponse({"ok": False, "checks": checks})
-    checks = _checks(holder) + [{"name": "签名检测", "ok": True, "message": "测试签名验证通过，证书可以正常签名"}]
+    checks = [
+        *_checks(holder),
+        {"name": "签名检测", "ok": True, "message": "测试签名验证通过，证书可以正常签名"},
+    ]
     return JsonResponse({"ok": True, "checks": checks})
 
 

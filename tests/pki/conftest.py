@@ -21,7 +21,9 @@ def trusted(db, cas, tmp_path):
     """The three issuers in the trust store, each with a current, empty CRL."""
     trust_load(pkiparts.write_trust(tmp_path / "trust", cas))
     for slug, ca in cas.items():
-        services.crl_install(issuer=TrustedIssuer.objects.get(slug=slug), data=pkiparts.fresh_crl(ca), source="test")
+        services.crl_install(
+            issuer=TrustedIssuer.objects.get(slug=slug), data=pkiparts.fresh_crl(ca), source="test"
+        )
     return cas
 
 

@@ -15,7 +15,9 @@ def test_password_session_binds_another_key_of_the_same_holder(trusted, password
     client = password_client(unit)
     key = holder(trusted["sm2"], name=unit.subject.name, code=unit.subject.code)
     response = client.post(
-        "/pki/certificates/bind/", key.signed(nonce=challenge("bind", c=client), purpose="bind"), content_type="application/json"
+        "/pki/certificates/bind/",
+        key.signed(nonce=challenge("bind", c=client), purpose="bind"),
+        content_type="application/json",
     )
     assert response.json()["ok"] is True
     assert BoundCertificate.objects.get(subject=unit.subject).how == BindingHow.MANUAL
@@ -26,9 +28,13 @@ def test_key_of_another_holder_cannot_be_bound(trusted, password_client, challen
     client = password_client(unit)
     key = holder(trusted["rsa"], name=other.subject.name, code=other.subject.code)
     response = client.post(
-        "/pki/certificates/bind/", key.signed(nonce=challenge("bind", c=client), purpose="bind"), content_type="application/json"
+        "/pki/certificates/bind/",
+        key.signed(nonce=challenge("bind", c=client), purpose="bind"),
+        content_type="application/json",
     )
-    assert response.json()["error"] == rules.BIND_OTHER_HOLDER.format(code=other.subject.code, own=unit.subject.code)
+    assert response.json()["error"] == rules.BIND_OTHER_HOLDER.format(
+        code=other.subject.code, own=unit.subject.code
+    )
 
 
 def test_login_signature_cannot_be_used_to_bind(trusted, password_client, challenge):
@@ -45,7 +51,10 @@ def test_unbinding_needs_a_certificate_login(trusted, password_client, certifica
     key = holder(trusted["p256"], name=unit.subject.name, code=unit.subject.code)
     checked = services.certificate_check(certificate=key.pem)
     bound = services.certificate_bind(
-        actor=services.Actor(user=unit, auth_method="certificate"), subject=unit.subject, holder=checked, how="manual"
+        actor=services.Actor(user=unit, auth_method="certificate"),
+        subject=unit.subject,
+        holder=checked,
+        how="manual",
     )
     page = password_client(unit).post(f"/pki/certificates/{bound.pk}/unbind/", follow=True).content.decode()
     assert rules.UNBIND_NEEDS_CERTIFICATE in page
@@ -66,7 +75,9 @@ def test_check_api_reports_status_or_exactly_what_is_wrong(client, trusted):
     answer = client.post("/pki/check/", {"certificate": stranger.pem}, content_type="application/json").json()
     assert answer == {
         "ok": False,
-        "checks": [{"name": "证书检测", "ok": False, "message": verify.UNTRUSTED_ISSUER.format(issuer="未知CA")}],
+        "checks": [
+            {"name": "证书检测", "ok": False, "message": verify.UNTRUSTED_ISSUER.format(issuer="未知CA")}
+        ],
     }
     answer = client.post("/pki/check/", {"certificate": "not a cert"}, content_type="application/json").json()
     assert answer["checks"][0]["message"] == verify.NOT_A_CERTIFICATE
@@ -77,7 +88,9 @@ def test_crl_is_fetched_from_its_url_and_a_forged_one_is_refused(trusted, tmp_pa
     unit = make_unit()
     key = holder(trusted["rsa"], name=unit.subject.name, code=unit.subject.code)
     crl = tmp_path / "rsa.crl"
-    crl.write_bytes(issuing.make_crl(trusted["rsa"], revoked=[(issuing.serial_of(key.pem), issuing.now())], number=2))
+    crl.write_bytes(
+        issuing.make_crl(trusted["rsa"], revoked=[(issuing.serial_of(key.pem), issuing.now())], number=2)
+    )
     issuer.crl_url = crl.as_uri()
     issuer.crl_attempted_at = None
     issuer.save()

@@ -41,7 +41,9 @@ def test_renewed_certificate_logs_in_and_binds_without_anyone_unbinding(client, 
     login(client, old.signed(nonce=challenge()))
     client.post("/registry/logout/")
 
-    renewed = holder(trusted["sm2"], name=unit.subject.name, code=unit.subject.code)  # new serial, even a new CA
+    renewed = holder(
+        trusted["sm2"], name=unit.subject.name, code=unit.subject.code
+    )  # new serial, even a new CA
     response = login(client, renewed.signed(nonce=challenge()))
 
     assert response.json()["ok"] is True
@@ -69,7 +71,12 @@ def test_unregistered_holder_registers_without_retyping_name_or_code(client, tru
     # A tampered name in the form is ignored: the certificate's name is what gets registered.
     done = client.post(
         "/registry/register/details/",
-        {"name": "别的名字", "email": "a@example.cn", "password": "Cert2026pass", "password2": "Cert2026pass"},
+        {
+            "name": "别的名字",
+            "email": "a@example.cn",
+            "password": "Cert2026pass",
+            "password2": "Cert2026pass",
+        },
     )
     assert done.status_code == 302, done.content.decode()[-3000:]
     bound = BoundCertificate.objects.get(holder_code="91430100338812348J")
@@ -79,14 +86,20 @@ def test_unregistered_holder_registers_without_retyping_name_or_code(client, tru
 
 REFUSALS = {
     "expired": (
-        dict(not_before=issuing.now() - dt.timedelta(days=800), not_after=issuing.now() - dt.timedelta(days=1)),
+        {
+            "not_before": issuing.now() - dt.timedelta(days=800),
+            "not_after": issuing.now() - dt.timedelta(days=1),
+        },
         "证书已于",
     ),
     "not yet valid": (
-        dict(not_before=issuing.now() + dt.timedelta(days=2), not_after=issuing.now() + dt.timedelta(days=400)),
+        {
+            "not_before": issuing.now() + dt.timedelta(days=2),
+            "not_after": issuing.now() + dt.timedelta(days=400),
+        },
         "证书尚未生效",
     ),
-    "wrong key usage": (dict(key_usage=frozenset({"key_encipherment"})), verify.NOT_FOR_SIGNING),
+    "wrong key usage": ({"key_usage": frozenset({"key_encipherment"})}, verify.NOT_FOR_SIGNING),
 }
 
 

@@ -30,9 +30,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{issuer}: {len(result.revoked)} revoked, next update {result.next_update}")
             return
         for one in issuers.exclude(crl_url=""):
-            result = services.crl_fetch(issuer=one)
-            if result is None:
+            fetched = services.crl_fetch(issuer=one)
+            if fetched is None:
                 one.refresh_from_db()
                 self.stderr.write(f"{one.slug}: failed: {one.crl_error}")
             else:
-                self.stdout.write(f"{one.slug}: {len(result.revoked)} revoked, next update {result.next_update}")
+                self.stdout.write(
+                    f"{one.slug}: {len(fetched.revoked)} revoked, next update {fetched.next_update}"
+                )

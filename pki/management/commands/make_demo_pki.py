@@ -46,8 +46,12 @@ class Command(BaseCommand):
         for slug, ca in cas.items():
             crl_path = var / "demo-ca" / slug / "crl.der"
             if not crl_path.exists():
-                crl_path.write_bytes(issuing.make_crl(ca, next_update=issuing.now() + issuing.dt.timedelta(days=30)))
-            services.crl_install(issuer=TrustedIssuer.objects.get(slug=slug), data=crl_path.read_bytes(), source=str(crl_path))
+                crl_path.write_bytes(
+                    issuing.make_crl(ca, next_update=issuing.now() + issuing.dt.timedelta(days=30))
+                )
+            services.crl_install(
+                issuer=TrustedIssuer.objects.get(slug=slug), data=crl_path.read_bytes(), source=str(crl_path)
+            )
         store = var / "agent" / "certs"
         self._soft(cas["demo-sm2"], store, "unit-valid-sm2", "衡阳示例建设工程有限公司", UNIT_VALID)
         self._soft(cas["demo-rsa"], store, "unit-changing-rsa", "常德示例招标代理有限公司", UNIT_CHANGING)
@@ -90,14 +94,18 @@ class Command(BaseCommand):
         conf = directory / "softhsm2.conf"
         if not conf.exists():
             (directory / "tokens").mkdir(parents=True, exist_ok=True)
-            conf.write_text(f"directories.tokendir = {directory / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
+            conf.write_text(
+                f"directories.tokendir = {directory / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n"
+            )
         import os
 
         os.environ["SOFTHSM2_CONF"] = str(conf)
         marker = directory / "issued"
         if not marker.exists():
             issuing.init_token(label=TOKEN_LABEL, so_pin=SO_PIN, pin=PIN)
-            issuing.token_certificate(ca, token_label=TOKEN_LABEL, pin=PIN, name="衡阳示例建设工程有限公司", code=UNIT_VALID)
+            issuing.token_certificate(
+                ca, token_label=TOKEN_LABEL, pin=PIN, name="衡阳示例建设工程有限公司", code=UNIT_VALID
+            )
             marker.write_text("ok\n")
         return f"SoftHSM2 token {TOKEN_LABEL} (SOFTHSM2_CONF={conf})"
 

@@ -13,8 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", nargs="?", default=str(settings.GGZY_TRUST_DIR))
-        parser.add_argument("--disable-missing", action="store_true", help="disable issuers not in the folder")
+        parser.add_argument(
+            "--disable-missing", action="store_true", help="disable issuers not in the folder"
+        )
 
     def handle(self, *args, directory: str, disable_missing: bool, **options):
         for issuer in trust_load(Path(directory), disable_missing=disable_missing):
-            self.stdout.write(f"{issuer.slug}: {issuer.name} ({issuer.algorithm}) code at {', '.join(issuer.code_fields)}")
+            self.stdout.write(
+                f"{issuer.slug}: {issuer.name} ({issuer.algorithm}) code at {', '.join(issuer.code_fields)}"
+            )
