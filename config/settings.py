@@ -40,6 +40,16 @@ def _dev_secret_key() -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _dev_token(name: str) -> str:
+    # Like the development key: random, made once per checkout under var/, never committed. The
+    # platform and the demo CA run in one process in development, so both ends read the same file.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY") or _dev_secret_key()
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
@@ -57,7 +67,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "core",
     "registry",
+    "pki",
     "portal",
+    "democa",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.account",
+                "pki.views.agent_settings",
             ],
         },
     },
@@ -175,3 +188,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Certificates (pki). Pages call the local agent (证书助手) here; it listens on loopback only.
+GGZY_AGENT_URL = env("GGZY_AGENT_URL", "http://127.0.0.1:17461")
+# The trust store folder (issuers.toml + PEM files) that `manage.py trust_load` reads.
+GGZY_TRUST_DIR = Path(env("GGZY_TRUST_DIR", str(VAR_DIR / "trust")))
+
+# CA办理申请 (统一注册平台 §4.1): the platform posts applications to the CA company's intake and
+# the CA answers on the callback, each side with a bearer token (core/outbox.py sends, the
+# receiver compares). Without configuration both ends point at the demo CA (democa/) on this
+# server, so `make run` works end to end.
+GGZY_CA_INTAKE_URL = env("GGZY_CA_INTAKE_URL", "http://127.0.0.1:8000/democa/intake/")
+GGZY_CA_INTAKE_TOKEN = env("GGZY_CA_INTAKE_TOKEN") or _dev_token("ca_intake_token")
+GGZY_CA_CALLBACK_URL = env("GGZY_CA_CALLBACK_URL", "http://127.0.0.1:8000/registry/ca-applications/callback/")
+GGZY_CA_CALLBACK_TOKEN = env("GGZY_CA_CALLBACK_TOKEN") or _dev_token("ca_callback_token")
+# The demo CA stands in for the CA company's system. Its URLs are mounted only when this is on:
+# by default with DEBUG (as `make run` sets it), so a production site never exposes a fake CA
+# unless GGZY_DEMO_CA=1 asks for one.
+GGZY_DEMO_CA = env_bool("GGZY_DEMO_CA", DEBUG)

@@ -289,3 +289,56 @@ class QualificationType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attribute} / {self.name}"
+
+
+class CAApplicationStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    ACCEPTED = "accepted", "已受理"
+    REJECTED = "rejected", "已驳回"
+    WITHDRAWN = "withdrawn", "已撤销"
+
+
+class CAApplication(models.Model):
+    """CA办理申请: a subject asks a CA company for a certificate (CA锁), sending the unit's and the
+    legal representative's details (统一注册平台 §4.1). The CA answers on a callback."""
+
+    subject = models.ForeignKey(
+        Subject, verbose_name="交易主体", on_delete=models.PROTECT, related_name="ca_applications"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=CAApplicationStatus.choices, default=CAApplicationStatus.PENDING
+    )
+    # Random and unguessable: the CA quotes it back in its answer, so it must not be a counter.
+    reference = models.CharField("申请编号", max_length=64, unique=True)
+    # What was sent to the CA, as it stood when the application was made.
+    data = models.JSONField("申请信息", default=dict)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    created_by = models.ForeignKey(
+        Account, verbose_name="申请人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    answered_at = models.DateTimeField("审核时间", null=True, blank=True)
+    answer_message = models.TextField("审核意见", blank=True)
+    # The message that carried the application to the CA: tells the page whether it got there.
+    outbox_message = models.ForeignKey(
+        "core.OutboxMessage",
+        verbose_name="发送消息",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "CA办理申请"
+        verbose_name_plural = "CA办理申请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Only one application waits for the CA at a time (a second click, a second tab).
+            models.UniqueConstraint(
+                fields=["subject"], condition=Q(status="pending"), name="one_pending_ca_application"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} CA办理申请（{self.get_status_display()}）"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.audit import Actor, audit_log
 from core.errors import ConflictError, DomainError, IncompleteError, StateError
-from registry import identifiers, rules
+from registry import ca_applications, identifiers, rules
 from registry.kinds import form_for
 from registry.models import (
     Account,
@@ -203,6 +203,8 @@ def record_submit(*, actor: Actor, record: Record, expected_revision: int) -> Re
     with transaction.atomic():
         record = _locked(record)
         _guard(record, "submit")
+        if record.kind == RecordKind.BASIC:
+            ca_applications.ca_pending_blocks_basic_submit(subject=record.subject)
         draft = record.draft
         if draft is None:
             raise StateError(rules.NO_DRAFT_TO_SUBMIT)

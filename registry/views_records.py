@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import ConflictError, DomainError, IncompleteError, NotFound
-from registry import attachments, identifiers, selectors, services
+from registry import attachments, ca_applications, identifiers, selectors, services
 from registry.auth import actor_for
 from registry.kinds import ADD_LABELS, form_for, kinds_for
 from registry.models import Account, AuthMethod, Record, RecordKind, RecordStatus, Subject, SubjectKind
@@ -103,6 +103,8 @@ def _page(
         "tabs": bool(form_class.tab_order),
         "active": kind,
         "person_facts": _person_facts(request.subject) if kind == RecordKind.BASIC else None,
+        # 「CA申请信息」: the latest CA办理申请; while it is pending the page offers only 「保存」.
+        "ca": ca_applications.ca_panel_for(account=request.user) if kind == RecordKind.BASIC else None,
         **extra,
     }
     # After a refused 「提交」 (a GET of ?missing=1): what is still empty in the saved draft.
