@@ -38,7 +38,7 @@ def measure(*, subjects: int, runs: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import dataset, register, staff_search
+    from bench import certificates, dataset, register, staff_search
     from bench.figures import show
 
     started = time.perf_counter()
@@ -57,6 +57,8 @@ def measure(*, subjects: int, runs: int) -> None:
 
     staff_search.run(subjects=subjects, runs=runs, password_hash=password_hash)
     register.run(first_serial=subjects + 1, runs=runs)
+    # register.run used serials subjects + 1 .. subjects + runs + 1.
+    certificates.run(first_serial=subjects + runs + 2, runs=runs)
 
 
 def main() -> None:
