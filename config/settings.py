@@ -206,3 +206,6 @@ GGZY_CA_CALLBACK_TOKEN = env("GGZY_CA_CALLBACK_TOKEN") or _dev_token("ca_callbac
 # by default with DEBUG (as `make run` sets it), so a production site never exposes a fake CA
 # unless GGZY_DEMO_CA=1 asks for one.
 GGZY_DEMO_CA = env_bool("GGZY_DEMO_CA", DEBUG)
+# The certificate agent's PIN window is a popup on the agent's own (loopback) origin; Django's default
+# COOP "same-origin" would sever it from the page, which then could not tell it is still open.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"

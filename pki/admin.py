@@ -18,7 +18,15 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(TrustedIssuer)
 class TrustedIssuerAdmin(ReadOnly):
-    list_display = ["name", "slug", "algorithm", "enabled", "crl_next_update", "crl_installed_at", "crl_error"]
+    list_display = [
+        "name",
+        "slug",
+        "algorithm",
+        "enabled",
+        "crl_next_update",
+        "crl_installed_at",
+        "crl_error",
+    ]
 
 
 @admin.register(BoundCertificate)

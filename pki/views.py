@@ -208,7 +208,7 @@ def _checks(holder_or_error: verify.Holder | DomainError) -> list[dict[str, Any]
             "name": "证书检测",
             "ok": True,
             "message": f"证书状态正常：{holder.name}（{holder.code}），{holder.anchor.name}颁发，"
-            f"有效期至{holder.not_after:%Y-%m-%d}，未被吊销",
+            f"有效期至{timezone.localtime(holder.not_after):%Y-%m-%d}，未被吊销",
         }
     ]
 

@@ -37,9 +37,12 @@
   }
 
   function poll(requestId, popup) {
+    // Read before asking: the PIN window closes itself once it has signed, so "closed and still
+    // pending" only counts when the window was already gone before this answer was asked for.
+    var closedBefore = !!(popup && popup.closed);
     return agentFetch("/v1/sign/" + encodeURIComponent(requestId)).then(function (result) {
       if (result.status === "pending") {
-        if (popup && popup.closed) throw new Error("PIN码窗口已关闭，签名已取消。");
+        if (closedBefore) throw new Error("PIN码窗口已关闭，签名已取消。");
         return wait(POLL_MS).then(function () { return poll(requestId, popup); });
       }
       if (result.status !== "done") throw new Error(result.message || "签名未完成");
@@ -48,10 +51,13 @@
   }
 
   // Asks the server for a nonce, the agent for a signature over it (PIN in the agent's window).
-  function sign(box, certificateId, purpose) {
+  function openPinWindow() {
+    // Must run inside the click itself, so no popup blocker stops it; pointed at the agent's page later.
+    return window.open("about:blank", "ggzy-agent-pin", "width=560,height=680");
+  }
+
+  function sign(box, certificateId, purpose, popup) {
     var csrf = box.querySelector("[name=csrfmiddlewaretoken]").value;
-    // Opened now, inside the click, so no popup blocker stops it; pointed at the agent's page below.
-    var popup = window.open("about:blank", "ggzy-agent-pin", "width=560,height=680");
     return post(box.dataset.challengeUrl, csrf, { purpose: purpose })
       .then(function (challenge) {
         if (!challenge.nonce) throw new Error(challenge.error || "无法获取签名请求");
@@ -79,8 +85,9 @@
   }
 
   function certificateLabel(c) {
-    var where = c.source === "token" ? "USB Key " + c.token : "证书文件 " + c.file;
-    return c.label + "（" + where + "，" + (c.algorithm || "").toUpperCase() + "，序列号 " + c.serial + "）";
+    var where = (c.source === "token" ? "USB Key " : "证书文件 ") + c.location;
+    // The serial first: it is what tells an old certificate from its renewal when the list is narrow.
+    return c.label + "（序列号 " + c.serial + "，" + (c.algorithm || "").toUpperCase() + "，" + where + "）";
   }
 
   function loadCertificates(box) {
@@ -114,7 +121,7 @@
       var select = box.querySelector(".js-certificate");
       if (!select.value) { setStatus(box, "请先选择证书。", "error"); return; }
       setStatus(box, "请在证书助手弹出的窗口中核对网站并输入PIN码…");
-      sign(box, select.value, box.dataset.purpose).then(function (signed) {
+      sign(box, select.value, box.dataset.purpose, openPinWindow()).then(function (signed) {
         setStatus(box, "正在验证证书…");
         return post(box.dataset.submitUrl, box.querySelector("[name=csrfmiddlewaretoken]").value, signed);
       }).then(function (answer) {
@@ -137,6 +144,8 @@
     }
     box.querySelector(".js-detect").addEventListener("click", function () {
       list.innerHTML = "";
+      var popup = openPinWindow();
+      function closePopup() { if (popup && !popup.closed) popup.close(); }
       agentFetch("/v1/status").then(function (status) {
         show("证书助手", true, "证书助手 " + status.version + " 正在运行");
         var modules = status.modules || [];
@@ -146,12 +155,13 @@
         return loadCertificates(box);
       }).then(function (certificates) {
         if (!certificates.length) {
+          closePopup();
           show("证书", false, "未检测到证书：请插入USB Key，或把证书文件放入证书助手的证书目录后重试");
           return;
         }
         show("证书", true, "找到 " + certificates.length + " 张证书");
         var select = box.querySelector(".js-certificate");
-        return sign(box, select.value || certificates[0].id, "detect").then(function (signed) {
+        return sign(box, select.value || certificates[0].id, "detect", popup).then(function (signed) {
           show("PIN码", true, "PIN码正确");
           return post(box.dataset.submitUrl, box.querySelector("[name=csrfmiddlewaretoken]").value, signed);
         }).then(function (answer) {
@@ -159,6 +169,7 @@
           setStatus(box, answer.ok ? "检测通过" : "检测未通过，请按提示处理", answer.ok ? "ok" : "error");
         });
       }).catch(function (error) {
+        closePopup();
         show("检测中止", false, error.message);
         setStatus(box, "检测未通过，请按提示处理", "error");
       });

@@ -1,0 +1,63 @@
+"""Errors the agent reports to people, with the Chinese messages tests assert on."""
+
+from __future__ import annotations
+
+WRONG_PIN = "PIN码错误，请重新输入。"
+PIN_EMPTY = "请输入PIN码。"
+PIN_ATTEMPTS_EXHAUSTED = "PIN码连续错误5次，本次签名已取消。"
+PIN_LOCKED = "USB Key 的PIN码已被锁定，请联系证书颁发机构解锁。"
+TOKEN_GONE = "未找到存放该证书的USB Key，请确认USB Key已插入后重新发起签名。"
+TOKEN_NO_SM2 = "此USB Key不支持SM2签名：它的PKCS#11模块没有提供SM2算法，请使用证书厂商提供的支持国密的模块。"
+KEY_MISSING = "未找到与该证书对应的私钥。"
+KEY_MISMATCH = "私钥与证书不匹配，签名无效。"
+KEY_FILE_UNREADABLE = "无法读取证书私钥文件。"
+CERTIFICATE_NOT_FOUND = "未找到该证书，请确认USB Key已插入或证书文件仍在。"
+REQUEST_NOT_FOUND = "签名请求不存在、已过期或结果已被取走。"
+REQUEST_EXPIRED = "签名请求已过期（5分钟内未确认），请回到原网页重新发起。"
+REQUEST_REJECTED = "您已拒绝本次签名。"
+REQUEST_DONE = "签名完成，请回到原网页。"
+REQUEST_BUSY = "正在签名，请稍候。"
+TOO_MANY_REQUESTS = "待确认的签名请求过多，请先处理或等待已有请求过期。"
+ORIGIN_NOT_ALLOWED = "此网站不在证书助手的允许列表中：{origin}"
+ORIGIN_REQUIRED = "缺少 Origin 请求头：证书助手只接受允许列表中网站的浏览器请求。"
+HOST_NOT_ALLOWED = "请求的主机名无效：请通过 127.0.0.1 或 localhost 访问证书助手。"
+APPROVE_FOREIGN_ORIGIN = "只能在证书助手自己的页面上确认签名。"
+FORM_EXPIRED = "页面已失效，请重新打开签名确认页面。"
+INVALID_PURPOSE = "用途无效：只能是 login（登录）、bind（绑定证书）或 detect（证书检测）。"
+INVALID_NONCE = "随机数无效：必须是16至128位的字母、数字、下划线或连字符。"
+INVALID_JSON = "请求内容不是有效的JSON。"
+INVALID_CERTIFICATE_ID = "缺少 certificate_id。"
+UNSUPPORTED_MEDIA = "请求内容类型必须是 {expected}。"
+BODY_TOO_LARGE = "请求内容过大。"
+NOT_FOUND = "没有这个接口。"
+METHOD_NOT_ALLOWED = "不支持此请求方法。"
+
+
+class AgentError(Exception):
+    """A failure with a message a person can act on."""
+
+    code = "agent_error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class WrongPin(AgentError):
+    code = "wrong_pin"
+
+    def __init__(self, message: str = WRONG_PIN):
+        super().__init__(message)
+
+
+class SigningFailed(AgentError):
+    """Signing cannot succeed with this certificate however often the user retries the PIN."""
+
+    code = "signing_failed"
+
+
+class CertificateNotFound(AgentError):
+    code = "certificate_not_found"
+
+    def __init__(self, message: str = CERTIFICATE_NOT_FOUND):
+        super().__init__(message)

@@ -1,0 +1,364 @@
+"""The certificate journeys, walked in a real browser with the real certificate agent (证书助手).
+
+000 §3 检测工具 (一键检测), 003 §3 CA证书登录 with the PIN typed into the agent's own window,
+002 §3-4 binding on first login and after a renewal, and registration from a certificate whose
+holder is not registered yet. The agent runs in this process on a free loopback port, with
+SoftHSM2 tokens in a temporary directory as the USB keys and a temporary soft-certificate folder;
+the pages find it through settings.GGZY_AGENT_URL, as they find an installed agent.
+"""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from ggzy_agent.config import AgentConfig
+from ggzy_agent.errors import WRONG_PIN
+from ggzy_agent.server import AgentServer
+from playwright.sync_api import Locator, Page, Request, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from pki import issuing, rules, services
+from pki.models import BindingHow, BoundCertificate, TrustedIssuer
+from pki.trust import trust_load
+from registry.identifiers import uscc_check_char
+from registry.models import Subject
+from tests import pkiparts
+from tests.factories import make_unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SOFTHSM = issuing.SOFTHSM2_MODULE
+# Distinctive PINs, as in the agent's tests.
+PIN = "Pin-k7Qz9w"
+WRONG = "Wrong-8d2Lx"
+SO_PIN = "So-Pin-31415926"
+TOKEN_LABEL = "journey-key"
+NEW_PASSWORD = "Journey2026pw"
+UNREGISTERED_USCC = "91430100338812348" + uscc_check_char("91430100338812348")
+
+
+# --- the test PKI, the USB key and the agent ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cas() -> dict[str, issuing.CA]:
+    return {
+        "rsa": issuing.make_ca("旅程测试CA（RSA）", "rsa"),
+        "p256": issuing.make_ca("旅程测试CA（P-256）", "p256"),
+        "sm2": issuing.make_ca("旅程测试CA（SM2）", "sm2"),
+    }
+
+
+@pytest.fixture
+def trusted(transactional_db, cas, tmp_path) -> dict[str, issuing.CA]:
+    """The three issuers in the trust store, each with a current, empty CRL."""
+    trust_load(pkiparts.write_trust(tmp_path / "trust", cas))
+    for slug, ca in cas.items():
+        services.crl_install(
+            issuer=TrustedIssuer.objects.get(slug=slug), data=pkiparts.fresh_crl(ca), source="test"
+        )
+    return cas
+
+
+@pytest.fixture
+def token(tmp_path, monkeypatch) -> str:
+    """An empty USB key: a fresh SoftHSM2 token in this test's own token directory. SoftHSM2
+    reads $SOFTHSM2_CONF on every C_Initialize, and both issuing and the agent re-initialise."""
+    tokens = tmp_path / "softhsm" / "tokens"
+    tokens.mkdir(parents=True)
+    conf = tmp_path / "softhsm" / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    issuing.init_token(label=TOKEN_LABEL, so_pin=SO_PIN, pin=PIN)
+    return TOKEN_LABEL
+
+
+@pytest.fixture
+def soft_store(tmp_path) -> Path:
+    folder = tmp_path / "soft-store"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def agent(live_server, settings, token, soft_store) -> Iterator[AgentServer]:
+    """The agent with the USB key plugged in, allowing exactly the live server's origin; the
+    pages are pointed at it."""
+    config = AgentConfig.build(
+        port=0, allowed_origins=[live_server.url], pkcs11_modules=[SOFTHSM], soft_store=soft_store
+    )
+    server = AgentServer(config, port=0).start()
+    settings.GGZY_AGENT_URL = server.url
+    yield server
+    server.stop()
+
+
+def serial(pem: str) -> str:
+    """A certificate's serial as the agent and the 数字证书 page write it."""
+    return format(issuing.serial_of(pem), "X")
+
+
+# --- how a person finds things on these pages -------------------------------------------------
+
+
+def button(page: Page, name: str) -> Locator:
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def field(page: Page, label: str) -> Locator:
+    return page.get_by_label(re.compile(rf"^\*?\s*{re.escape(label)}$"))
+
+
+def flash(page: Page) -> Locator:
+    return page.locator(".messages")
+
+
+def agent_status(page: Page) -> Locator:
+    return page.locator(".js-agent-status")
+
+
+def certificate_option(page: Page, serial_hex: str) -> Locator:
+    return page.locator(".js-certificate option", has_text=f"序列号 {serial_hex}，")
+
+
+def certificate_rows(page: Page) -> Locator:
+    return page.locator("table.cert-table tbody tr")
+
+
+def open_ca_login(page: Page) -> None:
+    page.goto("/registry/login/")
+    page.get_by_role("tab", name="CA证书登录").click()
+    expect(page.locator("[data-panel='certificate']")).to_be_visible()
+    expect(agent_status(page)).to_contain_text("请选择后继续")
+
+
+def choose_certificate(page: Page, serial_hex: str) -> None:
+    option = certificate_option(page, serial_hex)
+    expect(option).to_have_count(1)
+    page.locator(".js-certificate").select_option(option.get_attribute("value"))
+
+
+def start_signing(page: Page, button_name: str, agent: AgentServer) -> Page:
+    """Clicks the button that asks the agent to sign; returns the agent's PIN window once the
+    page has waited for it as long as a person takes to read it and type a PIN."""
+    with page.expect_popup() as opened:
+        button(page, button_name).click()
+    popup = opened.value
+    expect(popup.locator("input[name='pin']")).to_be_visible()
+    expect(popup).to_have_url(re.compile(rf"^{re.escape(agent.url)}/approve/"))
+    keep_waiting_for_the_pin(page, agent)
+    return popup
+
+
+def keep_waiting_for_the_pin(page: Page, agent: AgentServer) -> None:
+    """The page asks the agent every 0.4 s whether the PIN was entered, and gives up when it sees
+    the PIN window closed. A person needs longer than that to type a PIN, so let the page ask
+    twice more: the second question proves the page still sees the window open after the first."""
+
+    def is_poll(request: Request) -> bool:
+        return request.method == "GET" and request.url.startswith(f"{agent.url}/v1/sign/")
+
+    try:
+        for _ in range(2):
+            with page.expect_request(is_poll, timeout=5000):
+                pass
+    except PlaywrightTimeoutError:
+        pytest.fail(
+            "the page stopped waiting while the agent's PIN window was open: "
+            + page.locator(".agent-box").inner_text().replace("\n", " | "),
+            pytrace=False,
+        )
+
+
+def enter_pin(popup: Page, pin: str) -> None:
+    popup.locator("input[name='pin']").fill(pin)
+    button(popup, "确定").click()
+
+
+def log_in_by_certificate(page: Page, agent: AgentServer, serial_hex: str, shot=None, name: str = "") -> None:
+    open_ca_login(page)
+    choose_certificate(page, serial_hex)
+    popup = start_signing(page, "CA证书登录", agent)
+    expect(popup.locator("main")).to_contain_text(serial_hex)
+    if shot:
+        shot(page, f"{name}-login-ca-tab")
+        shot(popup, f"{name}-agent-pin")
+    enter_pin(popup, PIN)
+
+
+def log_out(page: Page) -> None:
+    button(page, "退出").click()
+    expect(flash(page)).to_contain_text("您已安全退出")
+
+
+def open_certificates(page: Page) -> None:
+    page.locator(".side-nav").get_by_role("link", name="数字证书").click()
+    expect(page.get_by_role("heading", name="数字证书", exact=True)).to_be_visible()
+
+
+# --- 000 §3 + 003 §3 + 002 §4: detection, first login, renewal --------------------------------
+
+
+def test_detect_then_log_in_and_renewed_certificate_binds_itself(page: Page, shot, trusted, token, agent):
+    account = make_unit(name="衡阳证书旅程建设有限公司")
+    unit = account.subject
+    first = issuing.token_certificate(
+        trusted["p256"], token_label=token, pin=PIN, name=unit.name, code=unit.code
+    )
+    first_serial = serial(first)
+
+    # 一键检测: agent, PKCS#11 module, certificates, PIN (in the agent's window), status, signature.
+    page.goto("/pki/detect/")
+    expect(agent_status(page)).to_have_text("点击「一键检测」开始。")
+    popup = start_signing(page, "一键检测", agent)
+    expect(popup.locator("main")).to_contain_text(page.url.split("/pki/")[0])  # the site asking
+    expect(popup.locator("main")).to_contain_text("证书检测（detect）")
+    expect(popup.locator("main")).to_contain_text(first_serial)
+    shot(popup, "detect-agent-pin")
+    enter_pin(popup, PIN)
+    expect(agent_status(page)).to_have_text("检测通过")
+    checks = page.locator(".js-checks li")
+    expect(checks.locator("strong")).to_have_text(
+        ["✔ 证书助手", "✔ 设备驱动（PKCS#11）", "✔ 证书", "✔ PIN码", "✔ 证书检测", "✔ 签名检测"]
+    )
+    expect(page.locator(".js-checks li.error")).to_have_count(0)
+    status_check = checks.filter(has_text="证书状态正常")
+    expect(status_check).to_have_class(re.compile(r"\bok\b"))
+    expect(status_check).to_contain_text(f"{unit.name}（{unit.code}）")
+    expect(status_check).to_contain_text("未被吊销")
+    shot(page, "detection-results")
+
+    # CA证书登录 with the key: first use binds it.
+    log_in_by_certificate(page, agent, first_serial, shot, "first")
+    page.wait_for_url(re.compile(r"/registry/basic/$"))
+    expect(flash(page)).to_contain_text(rules.LOGGED_IN)
+    expect(flash(page)).to_contain_text(rules.FIRST_BOUND)
+    expect(page.locator(".topbar .badge")).to_have_text("CA证书登录")
+    shot(page, "first-logged-in")
+    open_certificates(page)
+    expect(certificate_rows(page)).to_have_count(1)
+    row = certificate_rows(page).filter(has_text=first_serial)
+    expect(row).to_contain_text(BindingHow.FIRST_LOGIN.label)
+    expect(row).to_contain_text("当前登录")
+    expect(row).to_contain_text("旅程测试CA（P-256）")
+    shot(page, "certificate-list-first")
+    log_out(page)
+
+    # The renewed certificate (new key, new serial, another issuer) arrives as a certificate file.
+    renewed = issuing.soft_certificate(
+        trusted["sm2"],
+        directory=agent.config.soft_store,
+        stem="renewed",
+        pin=PIN,
+        name=unit.name,
+        code=unit.code,
+    )
+    renewed_serial = serial(renewed)
+    assert renewed_serial != first_serial
+    open_ca_login(page)
+    expect(page.locator(".js-certificate option")).to_have_count(2)
+    # Each certificate says where it is: which USB key, which file.
+    expect(certificate_option(page, first_serial)).to_have_text(
+        f"{unit.name}（序列号 {first_serial}，P256，USB Key {token}）"
+    )
+    expect(certificate_option(page, renewed_serial)).to_have_text(
+        f"{unit.name}（序列号 {renewed_serial}，SM2，证书文件 renewed）"
+    )
+    log_in_by_certificate(page, agent, renewed_serial, shot, "renewed")
+    page.wait_for_url(re.compile(r"/registry/basic/$"))
+    expect(flash(page)).to_contain_text(rules.RENEWAL_BOUND)
+    shot(page, "renewed-logged-in")
+    open_certificates(page)
+    rows = certificate_rows(page)
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text=first_serial)).to_contain_text(BindingHow.FIRST_LOGIN.label)
+    expect(rows.filter(has_text=first_serial)).not_to_contain_text("当前登录")
+    expect(rows.filter(has_text=renewed_serial)).to_contain_text(BindingHow.RENEWAL.label)
+    expect(rows.filter(has_text=renewed_serial)).to_contain_text("当前登录")
+    expect(rows.filter(has_text=renewed_serial)).to_contain_text("SM2")
+    shot(page, "certificate-list-both")
+    assert sorted(BoundCertificate.objects.filter(subject=unit).values_list("how", flat=True)) == [
+        BindingHow.FIRST_LOGIN,
+        BindingHow.RENEWAL,
+    ]
+
+
+# --- 003 §3: a wrong PIN is said in the agent's window, and the right one still logs in ---------
+
+
+def test_wrong_pin_then_right_pin_logs_in(page: Page, shot, trusted, token, agent):
+    account = make_unit(name="衡阳输错口令建设有限公司")
+    unit = account.subject
+    pem = issuing.token_certificate(
+        trusted["rsa"], token_label=token, pin=PIN, name=unit.name, code=unit.code
+    )
+
+    open_ca_login(page)
+    choose_certificate(page, serial(pem))
+    popup = start_signing(page, "CA证书登录", agent)
+    expect(agent_status(page)).to_have_text("请在证书助手弹出的窗口中核对网站并输入PIN码…")
+    enter_pin(popup, WRONG)
+    expect(popup.locator(".error")).to_have_text(WRONG_PIN)  # 「PIN码错误，请重新输入。」
+    expect(popup.locator("input[name='pin']")).to_have_value("")
+    shot(popup, "wrong-pin")
+    # The page keeps waiting for the agent while the person tries again.
+    expect(page).to_have_url(re.compile(r"/registry/login/$"))
+    keep_waiting_for_the_pin(page, agent)
+    expect(agent_status(page)).to_have_text("请在证书助手弹出的窗口中核对网站并输入PIN码…")
+
+    enter_pin(popup, PIN)
+    page.wait_for_url(re.compile(r"/registry/basic/$"))
+    expect(flash(page)).to_contain_text(rules.LOGGED_IN)
+    expect(page.locator(".topbar .badge")).to_have_text("CA证书登录")
+    expect(page.locator(".side-name")).to_have_text(unit.name)
+    shot(page, "logged-in")
+    assert BoundCertificate.objects.filter(subject=unit, serial=serial(pem)).exists()
+
+
+# --- 002 §3: the holder of a certificate registers from it ---------------------------------------
+
+
+def test_unregistered_certificate_registers_and_logs_in(page: Page, shot, trusted, agent):
+    name = "长沙证书注册科技有限公司"
+    pem = issuing.soft_certificate(
+        trusted["rsa"],
+        directory=agent.config.soft_store,
+        stem="newcomer",
+        pin=PIN,
+        name=name,
+        code=UNREGISTERED_USCC,
+    )
+    assert not Subject.objects.filter(code=UNREGISTERED_USCC).exists()
+
+    log_in_by_certificate(page, agent, serial(pem), shot, "unregistered")
+    page.wait_for_url(re.compile(r"/registry/register/details/$"))
+    expect(flash(page)).to_contain_text(rules.NOT_REGISTERED.format(name=name, code=UNREGISTERED_USCC))
+    card = page.locator(".card")
+    expect(card).to_contain_text(f"统一社会信用代码：{UNREGISTERED_USCC}")
+    expect(card.locator(".badge")).to_have_text("由CA证书读取")
+    expect(field(page, "单位全称")).to_have_value(name)
+    expect(field(page, "单位全称")).to_be_disabled()
+    expect(card).to_contain_text("由CA证书读取，不可修改。")
+    expect(card.get_by_role("link", name="修改")).to_have_count(0)
+    field(page, "电子邮箱").fill("office@cszs.example.com")
+    field(page, "新建密码").fill(NEW_PASSWORD)
+    field(page, "确认密码").fill(NEW_PASSWORD)
+    shot(page, "registration-from-certificate")
+    button(page, "注册并登录").click()
+
+    page.wait_for_url(re.compile(r"/registry/basic/$"))
+    expect(flash(page)).to_contain_text("注册成功")
+    expect(flash(page)).to_contain_text(UNREGISTERED_USCC)
+    expect(page.locator(".topbar .badge")).to_have_text("CA证书登录")
+    expect(page.locator(".side-name")).to_have_text(name)
+    shot(page, "registered-basic-information")
+    open_certificates(page)
+    row = certificate_rows(page).filter(has_text=serial(pem))
+    expect(certificate_rows(page)).to_have_count(1)
+    expect(row).to_contain_text(BindingHow.REGISTRATION.label)
+    expect(row).to_contain_text("当前登录")
+    shot(page, "certificate-list")
+    subject = Subject.objects.get(code=UNREGISTERED_USCC)
+    assert subject.name == name
+    assert subject.account.email == "office@cszs.example.com"
