@@ -22,9 +22,11 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
 from core.models import OutboxMessage, OutboxStatus
@@ -83,6 +85,27 @@ def bearer_token_ok(authorization: str, expected: str) -> bool:
     if scheme.lower() != "bearer":
         return False
     return hmac.compare_digest(token.strip().encode(), expected.encode())
+
+
+def receive_json(
+    request: HttpRequest, *, token: str, realm: str, form_class: type[forms.Form], invalid: str
+) -> forms.Form | JsonResponse:
+    """The receiving side of an outbox message: bearer check, JSON body, then the form's validation.
+
+    Returns the valid form, or the error response to send back as it is.
+    """
+    if not bearer_token_ok(request.headers.get("Authorization", ""), token):
+        response = JsonResponse({"error": "unauthorized"}, status=401)
+        response["WWW-Authenticate"] = f'Bearer realm="{realm}"'
+        return response
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"error": "body is not JSON"}, status=400)
+    form = form_class(body if isinstance(body, dict) else {})
+    if not form.is_valid():
+        return JsonResponse({"error": invalid, "fields": form.errors.get_json_data()}, status=400)
+    return form
 
 
 # --- delivery ---------------------------------------------------------------------------------

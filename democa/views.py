@@ -1,7 +1,5 @@
 """The demo CA's endpoints: the intake the platform posts to, and a staff page to answer."""
 
-import json
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.models import OutboxStatus
-from core.outbox import bearer_token_ok
+from core.outbox import receive_json
 from democa import services
 from democa.models import ReceivedApplication
 from registry.auth import actor_for
@@ -27,19 +25,17 @@ class IntakeForm(forms.Form):
 @csrf_exempt  # a server-to-server call, authenticated by its bearer token instead of a cookie
 @require_POST
 def intake(request: HttpRequest) -> JsonResponse:
-    if not bearer_token_ok(request.headers.get("Authorization", ""), settings.GGZY_CA_INTAKE_TOKEN):
-        response = JsonResponse({"error": "unauthorized"}, status=401)
-        response["WWW-Authenticate"] = 'Bearer realm="democa"'
-        return response
-    try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return JsonResponse({"error": "body is not JSON"}, status=400)
-    form = IntakeForm(body if isinstance(body, dict) else {})
-    if not form.is_valid():
-        return JsonResponse({"error": "invalid message", "fields": form.errors.get_json_data()}, status=400)
+    form = receive_json(
+        request,
+        token=settings.GGZY_CA_INTAKE_TOKEN,
+        realm="democa",
+        form_class=IntakeForm,
+        invalid="invalid message",
+    )
+    if isinstance(form, JsonResponse):
+        return form
     application = services.intake_receive(
-        action=form.cleaned_data["action"], reference=form.cleaned_data["reference"], payload=body
+        action=form.cleaned_data["action"], reference=form.cleaned_data["reference"], payload=form.data
     )
     return JsonResponse({"reference": application.reference, "status": application.status})
 

@@ -1,8 +1,6 @@
 """CA办理申请: the confirmation step and 撤销 on the basic information page, and the CA company's
 callback with its answer."""
 
-import json
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound, StateError
-from core.outbox import bearer_token_ok
+from core.outbox import receive_json
 from registry import ca_applications
 from registry.auth import actor_for, client_ip
 from registry.views_records import SubjectRequest, subject_required
@@ -70,17 +68,15 @@ class AnswerForm(forms.Form):
 @csrf_exempt  # a server-to-server call, authenticated by its bearer token instead of a cookie
 @require_POST
 def ca_callback(request: HttpRequest) -> JsonResponse:
-    if not bearer_token_ok(request.headers.get("Authorization", ""), settings.GGZY_CA_CALLBACK_TOKEN):
-        response = JsonResponse({"error": "unauthorized"}, status=401)
-        response["WWW-Authenticate"] = 'Bearer realm="ggzy"'
-        return response
-    try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return JsonResponse({"error": "body is not JSON"}, status=400)
-    form = AnswerForm(body if isinstance(body, dict) else {})
-    if not form.is_valid():
-        return JsonResponse({"error": "invalid answer", "fields": form.errors.get_json_data()}, status=400)
+    form = receive_json(
+        request,
+        token=settings.GGZY_CA_CALLBACK_TOKEN,
+        realm="ggzy",
+        form_class=AnswerForm,
+        invalid="invalid answer",
+    )
+    if isinstance(form, JsonResponse):
+        return form
     try:
         application = ca_applications.ca_application_answer(
             reference=form.cleaned_data["reference"],
