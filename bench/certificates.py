@@ -48,7 +48,7 @@ from bench.register import PASSWORD
 from core.errors import DomainError
 from pki import issuing, services, verify
 from pki.models import TrustedIssuer
-from pki.trust import trust_load
+from pki.trust import trust_folder_write, trust_load
 from registry.services import subject_register
 from tests import pkiparts
 
@@ -85,7 +85,7 @@ def run(*, first_serial: int, runs: int) -> None:
 def trust(cas: dict[str, issuing.CA]) -> None:
     """The issuers in the trust store, each with a CRL in force that lists REVOKED serials;
     then a certificate bearing one of those serials must be refused, or the lookup is not real."""
-    trust_load(pkiparts.write_trust(settings.GGZY_TRUST_DIR, cas))
+    trust_load(trust_folder_write(settings.GGZY_TRUST_DIR, cas))
     started = time.perf_counter()
     for alg, ca in cas.items():
         past = issuing.now() - dt.timedelta(days=365)

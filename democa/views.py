@@ -35,7 +35,7 @@ def intake(request: HttpRequest) -> JsonResponse:
     if isinstance(form, JsonResponse):
         return form
     application = services.intake_receive(
-        action=form.cleaned_data["action"], reference=form.cleaned_data["reference"], payload=form.data
+        action=form.cleaned_data["action"], reference=form.cleaned_data["reference"], payload=dict(form.data)
     )
     return JsonResponse({"reference": application.reference, "status": application.status})
 

@@ -29,8 +29,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-SM2_CURVE = "1.2.156.10197.1.301"
-SM3_WITH_SM2 = "1.2.156.10197.1.501"
+from pki.verify import SM2_CURVE, SM3_WITH_SM2
+
 keys.NamedCurve.register("sm2p256v1", SM2_CURVE, 32)
 
 ALGORITHMS = ("rsa", "p256", "sm2")

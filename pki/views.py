@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login as django_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,16 +21,14 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from core.audit import Actor
 from core.errors import DomainError
 from pki import rules, selectors, services, verify
 from pki.models import BindingHow, ChallengePurpose
+from pki.sessions import CERTIFICATE_SESSION_KEY, kind_of, start_certificate_session
 from registry.auth import AUTH_METHOD_KEY, CERTIFICATE, actor_for, client_ip
-from registry.models import SubjectKind
 from registry.views_account import REGISTER_SESSION_KEY
 from registry.views_records import SubjectRequest, subject_required
 
-CERTIFICATE_SESSION_KEY = "ggzy_certificate"
 BAD_REQUEST = "请求格式不正确，请刷新页面后重试"
 
 
@@ -94,7 +91,7 @@ def login(request: HttpRequest) -> JsonResponse:
         return _error(error)
     if found is None:
         request.session[REGISTER_SESSION_KEY] = {
-            "kind": _kind_of(holder),
+            "kind": kind_of(holder),
             "code": holder.code,
             "name": holder.name,
             "certificate": holder.pem,
@@ -102,7 +99,7 @@ def login(request: HttpRequest) -> JsonResponse:
         messages.info(request, rules.NOT_REGISTERED.format(name=holder.name, code=holder.code))
         return JsonResponse({"ok": True, "redirect": reverse("registry:register_details")})
     subject, _, bound_now = found
-    _start_certificate_session(request, subject.account, holder)
+    start_certificate_session(request, subject.account, holder)
     messages.success(request, rules.LOGGED_IN)
     if bound_now == BindingHow.RENEWAL:
         messages.info(request, rules.RENEWAL_BOUND)
@@ -111,32 +108,6 @@ def login(request: HttpRequest) -> JsonResponse:
     if holder.name != subject.name:
         messages.warning(request, rules.NAME_DIFFERS.format(cert_name=holder.name, name=subject.name))
     return JsonResponse({"ok": True, "redirect": reverse("registry:home")})
-
-
-def _kind_of(holder: verify.Holder) -> str:
-    from registry import identifiers
-
-    return SubjectKind.UNIT if identifiers.check_uscc(holder.code).ok else SubjectKind.PERSON
-
-
-def _start_certificate_session(request: HttpRequest, account: Any, holder: verify.Holder) -> None:
-    django_login(request, account, backend="registry.auth.LoginNameBackend")
-    request.session[AUTH_METHOD_KEY] = CERTIFICATE
-    request.session[CERTIFICATE_SESSION_KEY] = holder.fingerprint
-
-
-def certificate_registered(request: HttpRequest, account: Any, certificate_pem: str) -> None:
-    """002 §3: a subject just registered from its certificate; bind it and log in by certificate.
-
-    The certificate was verified with a signed challenge moments ago; it is checked again (it may
-    have been revoked since), so nothing unverified is ever bound.
-    """
-    holder = services.certificate_check(certificate=certificate_pem)
-    actor = Actor(user=account, auth_method=CERTIFICATE, ip=client_ip(request))
-    services.certificate_bind(
-        actor=actor, subject=account.subject, holder=holder, how=BindingHow.REGISTRATION
-    )
-    _start_certificate_session(request, account, holder)
 
 
 @subject_required

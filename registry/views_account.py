@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from pki.sessions import certificate_registered
 from registry import rules, services
 from registry.auth import client_ip, password_login
 from registry.models import Subject, SubjectKind
@@ -105,11 +106,15 @@ def register_details(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{reverse('registry:login')}?login={start['code']}")
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            if from_certificate:
-                from pki.views import certificate_registered
-
-                certificate_registered(request, account, start["certificate"])
-            else:
+            try:
+                if from_certificate:
+                    certificate_registered(request, account, start["certificate"])
+            except DomainError as error:
+                # The subject is registered either way; a certificate that failed its second check
+                # (revoked meanwhile, say) is not bound, and the user is told why.
+                messages.warning(request, f"注册已完成，但证书未能绑定：{error.message}")
+                from_certificate = False
+            if not from_certificate:
                 password_login(request, login=account.username, password=form.cleaned_data["password"])
             del request.session[REGISTER_SESSION_KEY]
             subject = account.subject

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pki import issuing, verify
@@ -35,19 +34,6 @@ def holder(ca: issuing.CA, *, name: str, code: str, **options: Any) -> Holder:
     key = issuing.generate_key(ca.algorithm)
     der = issuing.issue(ca, public_key=key, name=name, code=code, **options)
     return Holder(ca, key, issuing.to_pem(der))
-
-
-def write_trust(directory: Path, cas: dict[str, issuing.CA]) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    lines = []
-    for slug, ca in cas.items():
-        (directory / f"{slug}.pem").write_text(ca.certificate_pem)
-        lines.append(
-            f'[[issuer]]\nslug = "{slug}"\nname = "{ca.name}"\ncertificate = "{slug}.pem"\n'
-            f'code_fields = ["{ca.placement["unit"]}", "{ca.placement["person"]}"]\n'
-        )
-    (directory / "issuers.toml").write_text("\n".join(lines), encoding="utf-8")
-    return directory
 
 
 def fresh_crl(ca: issuing.CA, revoked: list[tuple[int, dt.datetime]] = ()) -> bytes:  # type: ignore[assignment]

@@ -20,7 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pki import issuing, rules, services
 from pki.models import BindingHow, BoundCertificate, TrustedIssuer
-from pki.trust import trust_load
+from pki.trust import trust_folder_write, trust_load
 from registry.identifiers import uscc_check_char
 from registry.models import Subject
 from tests import pkiparts
@@ -53,7 +53,7 @@ def cas() -> dict[str, issuing.CA]:
 @pytest.fixture
 def trusted(transactional_db, cas, tmp_path) -> dict[str, issuing.CA]:
     """The three issuers in the trust store, each with a current, empty CRL."""
-    trust_load(pkiparts.write_trust(tmp_path / "trust", cas))
+    trust_load(trust_folder_write(tmp_path / "trust", cas))
     for slug, ca in cas.items():
         services.crl_install(
             issuer=TrustedIssuer.objects.get(slug=slug), data=pkiparts.fresh_crl(ca), source="test"

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 
 from pki import issuing, services
 from pki.models import TrustedIssuer
-from pki.trust import trust_load
+from pki.trust import trust_folder_write, trust_load
 from registry.management.commands.load_demo import PERSON_VALID, UNIT_CHANGING, UNIT_VALID
 
 PIN = "123456"
@@ -42,7 +42,7 @@ class Command(BaseCommand):
     def handle(self, *args, origin: list[str], **options):
         var = Path(settings.VAR_DIR)
         cas = {slug: self._ca(var / "demo-ca" / slug, name, alg) for slug, (name, alg) in CAS.items()}
-        self._trust(var / "trust", cas)
+        trust_load(trust_folder_write(var / "trust", cas))
         for slug, ca in cas.items():
             crl_path = var / "demo-ca" / slug / "crl.der"
             if not crl_path.exists():
@@ -68,21 +68,6 @@ class Command(BaseCommand):
         ca = issuing.make_ca(name, algorithm, crl_url=(directory / "crl.der").resolve().as_uri())
         ca.save(directory)
         return ca
-
-    def _trust(self, directory: Path, cas: dict[str, issuing.CA]) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        entries = []
-        for slug, ca in cas.items():
-            (directory / f"{slug}.pem").write_text(ca.certificate_pem)
-            places = ca.placement
-            entries.append(
-                f'[[issuer]]\nslug = "{slug}"\nname = "{ca.name}"\ncertificate = "{slug}.pem"\n'
-                f'code_fields = ["{places["unit"]}", "{places["person"]}"]\n'
-                f'name_fields = ["subject:organization_name", "subject:common_name"]\n'
-                f'crl_url = "{ca.crl_url}"\ncrl_refresh_minutes = 60\n'
-            )
-        (directory / "issuers.toml").write_text("\n".join(entries), encoding="utf-8")
-        trust_load(directory)
 
     def _soft(self, ca: issuing.CA, store: Path, stem: str, name: str, code: str, kind: str = "unit") -> None:
         if not (store / f"{stem}.crt").exists():
