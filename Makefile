@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test test-only browser-deps pki-deps lint bench serve demo clean
+.PHONY: run test test-only browser-deps pki-deps doc-deps pdf-tools lint bench serve demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,11 @@ $(VENV)/.test-installed: requirements/test.txt requirements/base.txt agent/pypro
 
 ## run: install, migrate, load demo data and demo certificates, start the certificate agent and the
 ## worker (outbox, CRLs) in the background, serve on http://$(HOST):$(PORT)/
-run: $(VENV)/.base-installed pki-deps
+run: $(VENV)/.base-installed pki-deps doc-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py make_demo_pki --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)
+	$(BIN)/python manage.py make_demo_tsa
 	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
 	@trap 'kill $$AGENT $$WORKER 2>/dev/null' EXIT INT TERM; \
 	SOFTHSM2_CONF=$(CURDIR)/var/softhsm/softhsm2.conf $(BIN)/ggzy-agent serve --config var/agent/config.toml & AGENT=$$!; \
@@ -35,7 +36,7 @@ run: $(VENV)/.base-installed pki-deps
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install what tests need (Debian's chromium and SoftHSM2 when missing) and run every test
-test: $(VENV)/.test-installed browser-deps pki-deps
+test: $(VENV)/.test-installed browser-deps pki-deps doc-deps pdf-tools
 	$(BIN)/pytest
 
 test-only:
@@ -63,11 +64,35 @@ pki-deps:
 	  fi; \
 	fi
 
+# Documents are set in WenQuanYi Micro Hei (TrueType, which ReportLab embeds); seals and rare
+# characters use Noto CJK. Both are Debian packages, installed once.
+doc-deps:
+	@if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's CJK fonts for documents and seals…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "fonts-wqy-microhei and fonts-noto-cjk are needed for PDF documents and seals: please install them"; \
+	  fi; \
+	fi
+
+# Verifiers nobody here wrote, for the tests: poppler's pdfsig (with NSS's certutil for its trust
+# store) checks every sealed PDF, and pdftoppm renders sealed pages to look at.
+pdf-tools:
+	@if ! command -v pdfsig >/dev/null 2>&1 || ! command -v certutil >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's poppler-utils and libnss3-tools (pdfsig, certutil) for seal tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils libnss3-tools >/dev/null; \
+	  else \
+	    echo "pdfsig/certutil are missing and apt-get is not usable here: those seal tests will be skipped"; \
+	  fi; \
+	fi
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/mypy core registry portal config pki democa
+	$(BIN)/mypy core registry portal config pki democa signing
 
 ## bench: speed figures; prints, never fails on time
 bench: $(VENV)/.test-installed

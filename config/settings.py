@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "core",
     "registry",
     "pki",
+    "signing",
     "portal",
     "democa",
 ]
@@ -209,3 +210,9 @@ GGZY_DEMO_CA = env_bool("GGZY_DEMO_CA", DEBUG)
 # The certificate agent's PIN window is a popup on the agent's own (loopback) origin; Django's default
 # COOP "same-origin" would sever it from the page, which then could not tell it is still open.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
+
+# Electronic seals (signing). Signatures carry an RFC 3161 time-stamp. With GGZY_TSA_URL unset the
+# platform's own TSA (signing/tsa.py, key and certificate in these files) answers in-process; set it to
+# use a TSA over HTTP, ours at /signing/tsa/ on another deployment or a commercial one.
+GGZY_TSA_URL = env("GGZY_TSA_URL", "")
+GGZY_TSA_DIR = Path(env("GGZY_TSA_DIR", str(VAR_DIR / "tsa")))

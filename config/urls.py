@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("registry/", include("registry.urls")),
     path("pki/", include("pki.urls")),
+    path("signing/", include("signing.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -27,6 +27,9 @@ class TrustedIssuer(models.Model):
     crl_installed_at = models.DateTimeField(null=True, blank=True)
     crl_attempted_at = models.DateTimeField(null=True, blank=True)
     crl_error = models.CharField(max_length=300, blank=True)
+    # The CRL in force as the issuer signed it: PDF seals embed it (PAdES B-LT) so that they verify
+    # later without fetching anything.
+    crl_der = models.BinaryField(null=True, editable=False)
 
     class Meta:
         verbose_name = "信任的CA机构"

@@ -219,6 +219,7 @@ def crl_install(
             ],
             batch_size=1000,
         )
+        locked.crl_der = revocations.der
         locked.crl_number = revocations.number
         locked.crl_this_update = revocations.this_update
         locked.crl_next_update = revocations.next_update

@@ -223,7 +223,8 @@ def check_certificate(cert: x509.Certificate, anchors: Iterable[Anchor], *, at: 
     if anchor.crl_problem:
         raise DomainError(CRL_MISSING.format(issuer=anchor.name, why=anchor.crl_problem))
     revoked_at = anchor.revoked(cert.serial_number)
-    if revoked_at is not None:
+    # A revocation after `at` does not undo what the certificate signed before it (a seal's time).
+    if revoked_at is not None and revoked_at <= at:
         raise DomainError(REVOKED.format(when=_local(revoked_at)))
     code = holder_field(cert, anchor.code_fields)
     if not code:
@@ -283,6 +284,7 @@ class RevocationList:
     this_update: dt.datetime
     next_update: dt.datetime | None
     revoked: list[tuple[int, dt.datetime]]
+    der: bytes = b""
 
 
 CRL_UNREADABLE = "吊销列表无法读取"
@@ -315,4 +317,5 @@ def load_crl(data: bytes, issuer: x509.Certificate, issuer_name: str) -> Revocat
         this_update=tbs["this_update"].native,
         next_update=next_update,
         revoked=revoked,
+        der=parsed.dump(),
     )

@@ -20,6 +20,8 @@ def account(request: HttpRequest) -> dict:
     ]
     menu.append(("history", "变更历史总览", reverse("registry:history")))
     menu.append(("certificates", "数字证书", reverse("pki:certificates")))
+    menu.append(("seals", "电子印章", reverse("signing:seals")))
+    menu.append(("documents", "签章文件", reverse("signing:documents")))
     by_certificate = request.session.get(AUTH_METHOD_KEY) == CERTIFICATE
     return {
         "current_subject": subject,

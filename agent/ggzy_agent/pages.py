@@ -63,7 +63,7 @@ def approve_form(request: SignRequest, error: str | None = None) -> tuple[str, d
             if request.certificate.source == "token"
             else f"证书文件「{request.certificate.location}」"
         ),
-        signed_text=escape(request.signed_text),
+        signed_text=escape(request.payload.shown),
         error=f'<p class="error" role="alert">{escape(error)}</p>' if error else "",
         action=escape(f"/approve/{request.id}"),
         form_token=escape(request.form_token),

@@ -26,7 +26,7 @@ from .errors import (
     WrongPin,
 )
 from .inventory import CertificateEntry, Inventory
-from .signing import signed_text
+from .signing import SEAL, Payload
 
 REQUEST_TTL_SECONDS = 300  # a request not approved within 5 minutes expires
 KEEP_SECONDS = 2 * REQUEST_TTL_SECONDS  # how long a finished request can still be asked about
@@ -56,7 +56,7 @@ class SignRequest:
     purpose: str
     nonce: str
     certificate: CertificateEntry
-    signed_text: str
+    payload: Payload  # what is signed and what the PIN window shows
     created_at: float
     form_token: str  # only the agent's own page knows it; the asking page knows just the id
     status: str = PENDING
@@ -95,8 +95,9 @@ class SignRequests:
 
     # --- the asking page ---
 
-    def create(self, *, origin: str, purpose: str, nonce: str, certificate: CertificateEntry) -> SignRequest:
-        text = signed_text(origin=origin, purpose=purpose, nonce=nonce)
+    def create(
+        self, *, origin: str, purpose: str, nonce: str, certificate: CertificateEntry, payload: Payload
+    ) -> SignRequest:
         with self._lock:
             self._refresh()
             if sum(r.status == PENDING for r in self._requests.values()) >= MAX_PENDING:
@@ -107,7 +108,7 @@ class SignRequests:
                 purpose=purpose,
                 nonce=nonce,
                 certificate=certificate,
-                signed_text=text,
+                payload=payload,
                 created_at=self.clock(),
                 form_token=secrets.token_urlsafe(16),
             )
@@ -131,10 +132,15 @@ class SignRequests:
             del self._requests[request_id]
             assert request.signature is not None
             algorithm = request.certificate.info.algorithm
+            signed = (
+                {"signed_attributes": base64.b64encode(request.payload.data).decode("ascii")}
+                if request.purpose == SEAL
+                else {"signed_text": request.payload.shown}
+            )
             return {
                 "status": DONE,
                 "certificate": request.certificate.info.pem,
-                "signed_text": request.signed_text,
+                **signed,
                 "signature": base64.b64encode(request.signature).decode("ascii"),
                 "algorithm": algorithm,
                 "signature_algorithm": SIGNATURE_ALGORITHMS[algorithm],
@@ -189,7 +195,7 @@ class SignRequests:
                 return Outcome("form", request, PIN_EMPTY)
             request.busy = True
         try:
-            signature = self.inventory.sign(request.certificate, pin, request.signed_text.encode("utf-8"))
+            signature = self.inventory.sign(request.certificate, pin, request.payload.data)
         except WrongPin as exc:
             with self._lock:
                 request.busy = False

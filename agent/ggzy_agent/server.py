@@ -37,7 +37,7 @@ from .errors import (
 )
 from .inventory import Inventory
 from .pending import DONE, Outcome, SignRequests, TooManyRequests
-from .signing import InvalidSignRequest, validate_nonce, validate_purpose
+from .signing import SEAL, InvalidSignRequest, seal_payload, text_payload, validate_nonce, validate_purpose
 
 logger = logging.getLogger(__name__)
 
@@ -280,8 +280,16 @@ class _Handler(BaseHTTPRequestHandler):
             if entry.problem:
                 self._error(422, "certificate_unusable", entry.problem, cors_origin=origin)
                 return
+            if purpose == SEAL:
+                payload = seal_payload(
+                    data=body.get("signed_attributes"),
+                    title=body.get("title"),
+                    certificate_der=entry.info.der,
+                )
+            else:
+                payload = text_payload(origin=origin, purpose=purpose, nonce=nonce)
             request = self.agent.requests.create(
-                origin=origin, purpose=purpose, nonce=nonce, certificate=entry
+                origin=origin, purpose=purpose, nonce=nonce, certificate=entry, payload=payload
             )
         except InvalidSignRequest as exc:
             self._error(400, exc.code, exc.message, cors_origin=origin)
@@ -296,7 +304,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = {
             "request_id": request.id,
             "approve_url": f"{self.agent.url}/approve/{request.id}",
-            "signed_text": request.signed_text,
+            "signed_text": request.payload.shown,
         }
         self._json(201, data, cors_origin=origin)
 

@@ -176,6 +176,16 @@
     });
   }
 
+  // Shared with seal.js (电子签章), which signs PDF signed attributes through the same agent.
+  window.ggzyAgent = {
+    agentFetch: agentFetch,
+    post: post,
+    poll: poll,
+    openPinWindow: openPinWindow,
+    loadCertificates: loadCertificates,
+    setStatus: setStatus,
+  };
+
   document.querySelectorAll("[data-agent-sign]").forEach(setUpSigning);
   document.querySelectorAll("[data-agent-detect]").forEach(setUpDetection);
 })();

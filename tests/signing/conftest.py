@@ -1,0 +1,87 @@
+"""Seals against real parts: issuers and CRLs in the trust store, the platform's own TSA, keys that
+sign the signed attributes exactly as the agent does (the agent's own tests use SoftHSM2 tokens)."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pki import issuing
+from pki import services as pki_services
+from pki.models import TrustedIssuer
+from pki.trust import trust_folder_write, trust_load
+from registry.identifiers import resident_id_check_char, uscc_check_char
+from signing.tsa import make_demo_tsa
+from tests import pkiparts
+
+UNIT_CODE = "91430400MA4L0000X" + uscc_check_char("91430400MA4L0000X")
+LEGAL_REP_ID = "43042119900101123" + resident_id_check_char("43042119900101123")
+
+
+@pytest.fixture(scope="session")
+def cas():
+    return {
+        "rsa": issuing.make_ca("签章测试CA（RSA）", "rsa"),
+        "p256": issuing.make_ca("签章测试CA（P-256）", "p256"),
+    }
+
+
+@pytest.fixture(scope="session")
+def tsa_dir(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("tsa")
+    make_demo_tsa(directory)
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _own_tsa(settings, tsa_dir):
+    settings.GGZY_TSA_DIR = tsa_dir
+    settings.GGZY_TSA_URL = ""
+
+
+@pytest.fixture
+def trusted(db, cas, tmp_path):
+    trust_load(trust_folder_write(tmp_path / "trust", cas))
+    for slug, ca in cas.items():
+        pki_services.crl_install(
+            issuer=TrustedIssuer.objects.get(slug=slug), data=pkiparts.fresh_crl(ca), source="test"
+        )
+    return cas
+
+
+def token_signature(holder: pkiparts.Holder, signed_attributes: bytes) -> bytes:
+    """What the agent returns: a SHA-256 signature over the DER of the signed attributes."""
+    return base64.b64decode(holder.sign(signed_attributes))
+
+
+def pdfsig(pdf: Path, anchors: list[bytes], workdir: Path) -> str:
+    """poppler's pdfsig with an NSS database that trusts exactly these CA certificates (DER)."""
+    if not shutil.which("pdfsig") or not shutil.which("certutil"):
+        pytest.skip("pdfsig/certutil missing (make test installs poppler-utils and libnss3-tools)")
+    database = workdir / "nss"
+    database.mkdir(exist_ok=True)
+    subprocess.run(["certutil", "-N", "-d", f"sql:{database}", "--empty-password"], check=True)
+    for number, der in enumerate(anchors):
+        path = workdir / f"anchor-{number}.pem"
+        path.write_text(issuing.to_pem(der))
+        subprocess.run(
+            [
+                "certutil",
+                "-A",
+                "-d",
+                f"sql:{database}",
+                "-n",
+                f"anchor-{number}",
+                "-t",
+                "C,C,C",
+                "-i",
+                str(path),
+            ],
+            check=True,
+        )
+    done = subprocess.run(["pdfsig", "-nssdir", f"sql:{database}", str(pdf)], capture_output=True, text=True)
+    return done.stdout + done.stderr
