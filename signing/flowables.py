@@ -85,6 +85,7 @@ class Place:
     y: float
     width: float
     height: float
+    label: str = ""  # the template's words beside the box, e.g. 承诺单位（盖章）
 
 
 class DocumentCanvas(Canvas):
@@ -161,21 +162,28 @@ class SealBox(Flowable):
         if not self.row:
             box_x = self.width - SEAL_SIZE
             self._label(self.labels[0], 0, SEAL_SIZE / 2, box_x)
-            self._record(self.names[0], box_x)
+            self._record(self.names[0], box_x, self.labels[0].getPlainText())
             return
         cell = self.width / len(self.names)
         for i, (name, label) in enumerate(zip(self.names, self.labels, strict=True)):
             x = i * cell + BODY_SIZE * 2
             self._label(label, x, SEAL_SIZE + BODY_SIZE * LINE_SPACING / 2, cell - BODY_SIZE * 2)
-            self._record(name, x)
+            self._record(name, x, label.getPlainText())
 
     def _label(self, label: Paragraph, x: float, middle: float, width: float) -> None:
         _, height = label.wrap(width, self.height)
         label.drawOn(self.canv, x, middle - height / 2)
 
-    def _record(self, name: str, box_x: float) -> None:
+    def _record(self, name: str, box_x: float, label: str) -> None:
         x, y = self.canv.absolutePosition(box_x, 0)
-        self.places[name] = Place(page=self.canv.getPageNumber(), x=x, y=y, width=SEAL_SIZE, height=SEAL_SIZE)
+        self.places[name] = Place(
+            page=self.canv.getPageNumber(),
+            x=x,
+            y=y,
+            width=SEAL_SIZE,
+            height=SEAL_SIZE,
+            label=label.strip().rstrip("：:"),
+        )
 
 
 ToMarkup = Callable[[markup.Text], str]

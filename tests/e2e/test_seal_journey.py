@@ -1,0 +1,170 @@
+"""电子签章 in a real browser with the real agent: seals made, the 诚信承诺书 sealed by the unit and
+its legal representative with keys on a SoftHSM2 token (RSA and P-256), 签章检测 on the detection
+page, and the public verification page (000 §3.3, §7; 004 3.7.5-3.7.6)."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from pki import issuing
+from registry.identifiers import resident_id_check_char
+from signing import rules
+from signing.models import Document
+from tests.e2e.test_certificate_journey import (  # noqa: F401  (fixtures shared with the certificate journeys)
+    PIN,
+    agent,
+    button,
+    cas,
+    choose_certificate,
+    enter_pin,
+    flash,
+    log_in_by_certificate,
+    serial,
+    soft_store,
+    start_signing,
+    token,
+    trusted,
+)
+from tests.factories import make_unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LEGAL_REP_ID = "43042119800202123" + resident_id_check_char("43042119800202123")
+
+
+@pytest.fixture(autouse=True)
+def _own_tsa(settings, tmp_path):
+    from signing.tsa import make_demo_tsa
+
+    make_demo_tsa(tmp_path / "tsa")
+    settings.GGZY_TSA_DIR = tmp_path / "tsa"
+    settings.GGZY_TSA_URL = ""
+
+
+def side_link(page: Page, name: str) -> None:
+    page.locator(".side-nav").get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+
+
+def seal_document(page: Page, agent, *, seal: str, place: str, certificate: str, opinion: str = "") -> Page:
+    box = page.locator("[data-agent-seal]")
+    box.locator(".js-seal").select_option(label=seal)
+    box.locator(".js-place").select_option(value=place)
+    if opinion:
+        box.locator(".js-opinion").fill(opinion)
+    expect(box.locator(".js-certificate option")).to_have_count(1)
+    expect(box.locator(".js-certificate option")).to_contain_text(certificate)
+    return start_signing(page, "签章", agent)
+
+
+def test_unit_and_legal_representative_seal_the_commitment(page: Page, shot, trusted, token, agent, tmp_path):
+    account = make_unit(name="衡阳签章旅程建设有限公司")
+    unit = account.subject
+    unit_pem = issuing.token_certificate(
+        trusted["rsa"], token_label=token, pin=PIN, name=unit.name, code=unit.code
+    )
+    rep_pem = issuing.token_certificate(
+        trusted["p256"], token_label=token, pin=PIN, name="李四", code=LEGAL_REP_ID, kind="person"
+    )
+
+    log_in_by_certificate(page, agent, serial(unit_pem))
+    page.wait_for_url(re.compile(r"/registry/basic/$"))
+
+    # 电子印章: the unit's round seal from its registered name; the bound certificate may apply it.
+    side_link(page, "电子印章")
+    button(page, "生成单位公章").click()
+    expect(flash(page)).to_contain_text(f"已生成单位公章「{unit.name}」")
+    expect(page.locator("table")).to_contain_text(serial(unit_pem))
+    shot(page, "unit-seal")
+
+    # The legal representative's seal, tied to the person's own certificate read from the USB key.
+    side_link(page, "电子印章")
+    page.get_by_label("姓名").fill("李四")
+    page.get_by_label("身份证号码").fill(LEGAL_REP_ID)
+    button(page, "生成个人印章").click()
+    expect(flash(page)).to_contain_text("已生成个人印章「李四」")
+    choose_certificate(page, serial(rep_pem))
+    button(page, "添加所选证书").click()
+    expect(flash(page)).to_contain_text(f"证书（序列号 {serial(rep_pem)}）现在可以使用该印章")
+    shot(page, "personal-seal")
+
+    # 签章文件: generate the 诚信承诺书, seal it twice; each seal says who, when and that it is intact.
+    side_link(page, "签章文件")
+    button(page, "生成诚信承诺书").click()
+    expect(page.locator(".doc-side")).to_contain_text(rules.NO_SEALS)
+    shot(page, "commitment-unsealed")
+    popup = seal_document(
+        page,
+        agent,
+        seal=f"单位公章 · {unit.name}",
+        place="unit",
+        certificate=serial(unit_pem),
+        opinion="同意，承诺内容真实有效。",
+    )
+    expect(popup.locator("main")).to_contain_text("电子签章（seal）")
+    expect(popup.locator("main")).to_contain_text("诚信承诺书")
+    expect(popup.locator("main")).to_contain_text("文件摘要")
+    shot(popup, "agent-pin-seal")
+    enter_pin(popup, PIN)
+    expect(flash(page)).to_contain_text("签章完成")
+    expect(page.locator(".doc-side")).to_contain_text(rules.ALL_VALID.format(count=1))
+
+    popup = seal_document(
+        page,
+        agent,
+        seal="个人印章 · 李四（法定代表人）",
+        place="legal_representative",
+        certificate=serial(rep_pem),
+    )
+    enter_pin(popup, PIN)
+    expect(page.locator(".doc-side")).to_contain_text(rules.ALL_VALID.format(count=2))
+    report = page.locator(".doc-side .seal-check")
+    expect(report).to_have_count(2)
+    expect(report.nth(0)).to_contain_text(unit.name)
+    expect(report.nth(0)).to_contain_text("同意，承诺内容真实有效。")
+    expect(report.nth(1)).to_contain_text("李四")
+    expect(page.locator(".doc-side")).to_contain_text("可信时间戳")
+    shot(page, "commitment-sealed")
+
+    document = Document.objects.get(subject=unit)
+    assert document.version == 3 and document.signatures.count() == 2
+    sealed = tmp_path / "sealed.pdf"
+    sealed.write_bytes(bytes(document.pdf))
+
+    # Anyone can check it on the public page, logged out.
+    button(page, "退出").click()
+    page.goto("/signing/verify/")
+    page.get_by_label("PDF文件").set_input_files(str(sealed))
+    button(page, "验证").click()
+    expect(page.locator(".seal-check")).to_have_count(2)
+    expect(page.locator(".seal-check .badge").first).to_have_text("签章有效")
+    shot(page, "public-verify")
+
+    tampered = tmp_path / "tampered.pdf"
+    data = bytearray(sealed.read_bytes())
+    at = data.index(b"/Producer")
+    data[at + 1 : at + 2] = b"Q"
+    tampered.write_bytes(bytes(data))
+    page.get_by_label("PDF文件").set_input_files(str(tampered))
+    button(page, "验证").click()
+    expect(page.locator(".seal-check .badge").first).to_have_text("文件已被修改")
+    shot(page, "public-verify-tampered")
+
+
+def test_detection_page_seals_a_sample(page: Page, shot, trusted, token, agent):
+    pem = issuing.token_certificate(
+        trusted["p256"], token_label=token, pin=PIN, name="签章检测科技有限公司", code="91430100MA4L00001X"
+    )
+    page.goto("/pki/detect/")
+    box = page.locator("[data-agent-seal-detect]")
+    expect(box.locator(".js-certificate option")).to_have_count(1)
+    popup = start_signing(page, "签章检测", agent)
+    expect(popup.locator("main")).to_contain_text("电子签章检测样张")
+    enter_pin(popup, PIN)
+    expect(box.locator(".js-agent-status")).to_contain_text("✔ 签章成功：签章检测科技有限公司，签章有效")
+    image = box.locator(".js-seal-result img")
+    expect(image).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    expect(box.locator(".js-certificate option")).to_contain_text(serial(pem))
+    shot(page, "detect-seal")
