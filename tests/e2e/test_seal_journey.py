@@ -11,20 +11,15 @@ from pki import issuing
 from registry.identifiers import resident_id_check_char
 from signing import rules
 from signing.models import Document
-from tests.e2e.test_certificate_journey import (  # noqa: F401  (fixtures shared with the certificate journeys)
+from tests.e2e.agentparts import (
     PIN,
-    agent,
     button,
-    cas,
     choose_certificate,
     enter_pin,
     flash,
     log_in_by_certificate,
     serial,
-    soft_store,
     start_signing,
-    token,
-    trusted,
 )
 from tests.factories import make_unit
 
