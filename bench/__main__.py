@@ -38,7 +38,7 @@ def measure(*, subjects: int, runs: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import certificates, dataset, register, staff_search
+    from bench import certificates, dataset, register, seals, staff_search
     from bench.figures import show
 
     started = time.perf_counter()
@@ -59,6 +59,9 @@ def measure(*, subjects: int, runs: int) -> None:
     register.run(first_serial=subjects + 1, runs=runs)
     # register.run used serials subjects + 1 .. subjects + runs + 1.
     certificates.run(first_serial=subjects + runs + 2, runs=runs)
+    # certificates.run registered the next HOLDERS units per algorithm.
+    used = len(certificates.ALGORITHMS) * certificates.HOLDERS
+    seals.run(first_serial=subjects + runs + 2 + used, runs=runs)
 
 
 def main() -> None:

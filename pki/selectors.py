@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from asn1crypto import x509
 from django.db.models import QuerySet
@@ -26,6 +26,7 @@ def _anchor(issuer: TrustedIssuer, now: dt.datetime) -> verify.Anchor:
     elif issuer.crl_next_update is not None and issuer.crl_next_update < now:
         problem = rules.CRL_STALE
 
+    @cache  # one lookup per serial while this anchor is in use (a page checks a seal twice)
     def revoked(serial: int) -> dt.datetime | None:
         row = RevokedSerial.objects.filter(issuer=issuer, serial=verify.serial_hex(serial)).first()
         return row.revoked_at if row else None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.http import BAD_REQUEST, json_body
 from pki import rules, selectors, services, verify
 from pki.models import BindingHow, ChallengePurpose
 from pki.sessions import CERTIFICATE_SESSION_KEY, kind_of, start_certificate_session
@@ -29,22 +29,10 @@ from registry.auth import AUTH_METHOD_KEY, CERTIFICATE, actor_for, client_ip
 from registry.views_account import REGISTER_SESSION_KEY
 from registry.views_records import SubjectRequest, subject_required
 
-BAD_REQUEST = "请求格式不正确，请刷新页面后重试"
-
 
 def site_origin(request: HttpRequest) -> str:
     """This site's origin as the browser (and so the agent) sees it."""
     return f"{request.scheme}://{request.get_host()}"
-
-
-def _json(request: HttpRequest) -> dict[str, Any]:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise DomainError(BAD_REQUEST) from None
-    if not isinstance(body, dict):
-        raise DomainError(BAD_REQUEST)
-    return body
 
 
 def _signature(body: dict[str, Any]) -> bytes:
@@ -71,7 +59,7 @@ def _signed_holder(request: HttpRequest, body: dict[str, Any], purpose: str) -> 
 
 @require_POST
 def challenge(request: HttpRequest) -> JsonResponse:
-    purpose = request.POST.get("purpose") or _json(request).get("purpose", "")
+    purpose = request.POST.get("purpose") or json_body(request).get("purpose", "")
     if purpose not in ChallengePurpose.values:
         return _error(DomainError(BAD_REQUEST))
     if request.session.session_key is None:
@@ -85,7 +73,7 @@ def challenge(request: HttpRequest) -> JsonResponse:
 @require_POST
 def login(request: HttpRequest) -> JsonResponse:
     try:
-        holder = _signed_holder(request, _json(request), ChallengePurpose.LOGIN)
+        holder = _signed_holder(request, json_body(request), ChallengePurpose.LOGIN)
         found = services.certificate_login(holder=holder, ip=client_ip(request))
     except DomainError as error:
         return _error(error)
@@ -141,7 +129,7 @@ def certificate_detail(request: SubjectRequest, pk: int) -> HttpResponse:
 def certificate_bind(request: SubjectRequest) -> JsonResponse:
     """002 §4: bind one more key while logged in (by password or by another certificate)."""
     try:
-        holder = _signed_holder(request, _json(request), ChallengePurpose.BIND)
+        holder = _signed_holder(request, json_body(request), ChallengePurpose.BIND)
         services.certificate_bind(
             actor=actor_for(request), subject=request.subject, holder=holder, how=BindingHow.MANUAL
         )
@@ -189,7 +177,7 @@ def _checks(holder_or_error: verify.Holder | DomainError) -> list[dict[str, Any]
 def check(request: HttpRequest) -> JsonResponse:
     """证书检测 for the agent's doctor command and the detection page: chain, validity, revocation."""
     try:
-        body = _json(request)
+        body = json_body(request)
         result: verify.Holder | DomainError = services.certificate_check(
             certificate=str(body.get("certificate", ""))
         )
@@ -202,7 +190,7 @@ def check(request: HttpRequest) -> JsonResponse:
 @require_POST
 def detect_signature(request: HttpRequest) -> JsonResponse:
     """签章检测: the agent signs a detection challenge; the signature and the certificate are checked here."""
-    body = _json(request)
+    body = json_body(request)
     try:
         holder = _signed_holder(request, body, ChallengePurpose.DETECT)
     except DomainError as error:

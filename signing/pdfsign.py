@@ -91,7 +91,7 @@ def _stamp(image_png: bytes) -> StaticStampStyle:
         background_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,
             y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins.uniform(0),
+            margins=layout.Margins.uniform(1),  # 0 trips pyHanko's float check on integer boxes
         ),
     )
 

@@ -17,17 +17,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
+from core.http import json_body
 from pki import selectors as pki_selectors
 from pki import services as pki_services
 from registry.auth import actor_for
 from registry.ca_applications import ca_snapshot
 from registry.views_records import SubjectRequest, subject_required
-from signing import previews, rules, selectors, services
+from signing import previews, rules, seal_images, selectors, services
 from signing import verify as signing_verify
 from signing.document_kinds import DOCUMENT_KINDS
 from signing.models import Document, SealKind
 
-BAD_REQUEST = "请求格式不正确，请刷新页面后重试"
 PREVIEW_WIDTH = 794  # A4 at 96 dpi: a page preview at the size it prints
 
 
@@ -36,16 +36,6 @@ def _session_hash(request: HttpRequest) -> str:
         request.session.save()
     assert request.session.session_key
     return pki_services.session_hash(request.session.session_key)
-
-
-def _json(request: HttpRequest) -> dict[str, Any]:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise DomainError(BAD_REQUEST) from None
-    if not isinstance(body, dict):
-        raise DomainError(BAD_REQUEST)
-    return body
 
 
 def _error(error: DomainError) -> JsonResponse:
@@ -82,7 +72,8 @@ def _upload(form: forms.Form) -> bytes | None:
     upload = form.cleaned_data.get("image")
     if not upload:
         return None
-    return upload.read(rules.UPLOAD_MAX_BYTES)  # validate_uploaded_seal refuses anything over 1 MB
+    # One byte over the limit is enough for validate_uploaded_seal to refuse it with its message.
+    return upload.read(seal_images.UPLOAD_MAX_BYTES + 1)
 
 
 def _personal_initial(request: SubjectRequest) -> dict[str, str]:
@@ -167,6 +158,8 @@ def seal_certificate_add(request: SubjectRequest, pk: int) -> HttpResponse:
     pem = request.POST.get("certificate", "")
     bound_pk = request.POST.get("bound")
     if bound_pk:
+        if not bound_pk.isdigit():
+            raise Http404()
         pem = pki_selectors.certificate_get_for(subject=request.subject, pk=int(bound_pk)).certificate_pem
     try:
         tied = services.seal_certificate_add(actor=actor_for(request), seal=seal, certificate=pem)
@@ -294,7 +287,7 @@ def seal_prepare(request: SubjectRequest, pk: int) -> JsonResponse:
     """First half: the server builds the signed attributes; the page hands them to the agent."""
     document = selectors.document_get_for(account=request.user, pk=pk)
     try:
-        body = _json(request)
+        body = json_body(request)
         try:
             seal = selectors.seal_get_for(account=request.user, pk=int(body.get("seal") or 0))
         except (NotFound, ValueError):
@@ -336,7 +329,7 @@ def _signature(body: dict[str, Any]) -> bytes:
 def seal_finish(request: HttpRequest) -> JsonResponse:
     """Second half: the agent's signature goes in, with a time-stamp; the document gets a version."""
     try:
-        body = _json(request)
+        body = json_body(request)
         pending = services.seal_request_finish(
             actor=actor_for(request),
             session_hash=_session_hash(request),
@@ -366,7 +359,7 @@ def _request_id(body: dict[str, Any]) -> str:
 @require_POST
 def detect_prepare(request: HttpRequest) -> JsonResponse:
     try:
-        body = _json(request)
+        body = json_body(request)
         pending = services.detect_request_prepare(
             session_hash=_session_hash(request),
             certificate=str(body.get("certificate", "")),
@@ -388,20 +381,21 @@ def _detect_result(pending: Any) -> dict[str, Any]:
     }
 
 
-def detect_page(request: HttpRequest, pk: str) -> HttpResponse:
+def _detect_sample(request: HttpRequest, pk: str) -> tuple[bytes, int]:
     try:
         pending = selectors.detect_result_get(session_hash=_session_hash(request), pk=pk)
     except (NotFound, ValueError) as error:
         raise Http404() from error
-    return _png(previews.page_png(bytes(pending.result_pdf or b""), pending.page, width_px=PREVIEW_WIDTH))
+    return bytes(pending.result_pdf or b""), pending.page
+
+
+def detect_page(request: HttpRequest, pk: str) -> HttpResponse:
+    pdf, page = _detect_sample(request, pk)
+    return _png(previews.page_png(pdf, page, width_px=PREVIEW_WIDTH))
 
 
 def detect_pdf(request: HttpRequest, pk: str) -> HttpResponse:
-    try:
-        pending = selectors.detect_result_get(session_hash=_session_hash(request), pk=pk)
-    except (NotFound, ValueError) as error:
-        raise Http404() from error
-    return _pdf(bytes(pending.result_pdf or b""), "seal-detect.pdf")
+    return _pdf(_detect_sample(request, pk)[0], "seal-detect.pdf")
 
 
 # --- public verification ----------------------------------------------------------------------

@@ -10,6 +10,13 @@ from tests.factories import PASSWORD as DEFAULT_PASSWORD
 from tests.factories import make_person, make_staff, make_unit
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser journeys last. Playwright's sync API keeps an event loop running in the test thread
+    for the rest of the session, after which asyncio.run() (which pyHanko's sync helpers and the
+    signing layer use) refuses to start in that thread."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

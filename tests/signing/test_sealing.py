@@ -98,8 +98,8 @@ def _at(document: Document, place: str) -> services.Placement:
     )
 
 
-def seal_with(actor, document, seal, key, place, opinion="", signature=None):
-    pending = services.seal_request_prepare(
+def prepare(actor, document, seal, key, place, opinion=""):
+    return services.seal_request_prepare(
         actor=actor,
         session_hash=SESSION,
         document=document,
@@ -108,8 +108,19 @@ def seal_with(actor, document, seal, key, place, opinion="", signature=None):
         placement=_at(document, place),
         opinion=opinion,
     )
-    value = signature if signature is not None else token_signature(key, bytes(pending.signed_attributes))
-    services.seal_request_finish(actor=actor, session_hash=SESSION, request_id=pending.pk, signature=value)
+
+
+def finish(actor, pending, key):
+    """The second half with `key`'s signature over the request's signed attributes."""
+    signature = token_signature(key, bytes(pending.signed_attributes))
+    return services.seal_request_finish(
+        actor=actor, session_hash=SESSION, request_id=pending.pk, signature=signature
+    )
+
+
+def seal_with(actor, document, seal, key, place, opinion=""):
+    pending = prepare(actor, document, seal, key, place, opinion)
+    finish(actor, pending, key)
     document.refresh_from_db()
     return pending
 
@@ -356,35 +367,16 @@ def test_sm2_certificates_are_refused_with_the_reason(db, actor, commitment, sea
 def test_a_signature_by_another_key_is_refused_and_nothing_is_saved(
     actor, commitment, seals, unit_key, rep_key
 ):
-    pending = services.seal_request_prepare(
-        actor=actor,
-        session_hash=SESSION,
-        document=commitment,
-        seal=seals[0],
-        certificate=unit_key.pem,
-        placement=_at(commitment, "unit"),
-    )
+    pending = prepare(actor, commitment, seals[0], unit_key, "unit")
     with pytest.raises(DomainError) as error:
-        services.seal_request_finish(
-            actor=actor,
-            session_hash=SESSION,
-            request_id=pending.pk,
-            signature=token_signature(rep_key, bytes(pending.signed_attributes)),
-        )
+        finish(actor, pending, rep_key)
     assert error.value.message == rules.SIGNATURE_MISMATCH
     commitment.refresh_from_db()
     assert commitment.version == 1 and not Signature.objects.exists()
 
 
 def test_a_request_is_finished_once_in_its_own_session_and_in_time(actor, commitment, seals, unit_key):
-    pending = services.seal_request_prepare(
-        actor=actor,
-        session_hash=SESSION,
-        document=commitment,
-        seal=seals[0],
-        certificate=unit_key.pem,
-        placement=_at(commitment, "unit"),
-    )
+    pending = prepare(actor, commitment, seals[0], unit_key, "unit")
     signature = token_signature(unit_key, bytes(pending.signed_attributes))
     with pytest.raises(DomainError) as other:
         services.seal_request_finish(
@@ -400,35 +392,11 @@ def test_a_request_is_finished_once_in_its_own_session_and_in_time(actor, commit
 
 
 def test_two_seals_prepared_on_one_version_cannot_both_land(actor, commitment, seals, unit_key, rep_key):
-    first = services.seal_request_prepare(
-        actor=actor,
-        session_hash=SESSION,
-        document=commitment,
-        seal=seals[0],
-        certificate=unit_key.pem,
-        placement=_at(commitment, "unit"),
-    )
-    second = services.seal_request_prepare(
-        actor=actor,
-        session_hash=SESSION,
-        document=commitment,
-        seal=seals[1],
-        certificate=rep_key.pem,
-        placement=_at(commitment, "legal_representative"),
-    )
-    services.seal_request_finish(
-        actor=actor,
-        session_hash=SESSION,
-        request_id=first.pk,
-        signature=token_signature(unit_key, bytes(first.signed_attributes)),
-    )
+    first = prepare(actor, commitment, seals[0], unit_key, "unit")
+    second = prepare(actor, commitment, seals[1], rep_key, "legal_representative")
+    finish(actor, first, unit_key)
     with pytest.raises(DomainError) as error:
-        services.seal_request_finish(
-            actor=actor,
-            session_hash=SESSION,
-            request_id=second.pk,
-            signature=token_signature(rep_key, bytes(second.signed_attributes)),
-        )
+        finish(actor, second, rep_key)
     assert error.value.message == rules.DOCUMENT_CHANGED_MEANWHILE
 
 
