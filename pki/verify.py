@@ -84,7 +84,7 @@ def algorithm_of(cert: x509.Certificate) -> str:
     raise DomainError(UNSUPPORTED_ALGORITHM.format(name=f"{info.algorithm} {curve or ''}".strip()))
 
 
-def _common_name(name: x509.Name) -> str:
+def common_name(name: x509.Name) -> str:
     native = name.native
     return str(native.get("common_name") or native.get("organization_name") or name.human_friendly)
 
@@ -178,7 +178,7 @@ class Holder:
 
     @property
     def issuer_text(self) -> str:
-        return _common_name(self.certificate.issuer)
+        return common_name(self.certificate.issuer)
 
 
 def _issued_by(cert: x509.Certificate, anchor: Anchor) -> bool:
@@ -193,10 +193,10 @@ def find_anchor(cert: x509.Certificate, anchors: Iterable[Anchor]) -> Anchor:
     for anchor in anchors:
         if _issued_by(cert, anchor):
             return anchor
-    raise DomainError(UNTRUSTED_ISSUER.format(issuer=_common_name(cert.issuer)))
+    raise DomainError(UNTRUSTED_ISSUER.format(issuer=common_name(cert.issuer)))
 
 
-def _local(moment: dt.datetime) -> str:
+def local_time(moment: dt.datetime) -> str:
     # China Standard Time, the only one the platform's users read.
     return (moment + dt.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
 
@@ -212,9 +212,9 @@ def check_certificate(cert: x509.Certificate, anchors: Iterable[Anchor], *, at: 
     validity = cert["tbs_certificate"]["validity"]
     not_before, not_after = validity["not_before"].native, validity["not_after"].native
     if at > not_after:
-        raise DomainError(EXPIRED.format(when=_local(not_after)))
+        raise DomainError(EXPIRED.format(when=local_time(not_after)))
     if at < not_before:
-        raise DomainError(NOT_YET_VALID.format(when=_local(not_before)))
+        raise DomainError(NOT_YET_VALID.format(when=local_time(not_before)))
     if cert.ca:
         raise DomainError(IS_CA)
     usage = cert.key_usage_value
@@ -225,7 +225,7 @@ def check_certificate(cert: x509.Certificate, anchors: Iterable[Anchor], *, at: 
     revoked_at = anchor.revoked(cert.serial_number)
     # A revocation after `at` does not undo what the certificate signed before it (a seal's time).
     if revoked_at is not None and revoked_at <= at:
-        raise DomainError(REVOKED.format(when=_local(revoked_at)))
+        raise DomainError(REVOKED.format(when=local_time(revoked_at)))
     code = holder_field(cert, anchor.code_fields)
     if not code:
         raise DomainError(NO_CODE)
@@ -235,7 +235,7 @@ def check_certificate(cert: x509.Certificate, anchors: Iterable[Anchor], *, at: 
         fingerprint=fingerprint(cert),
         serial=serial_hex(cert.serial_number),
         algorithm=algorithm_of(cert),
-        name=holder_field(cert, anchor.name_fields) or _common_name(cert.subject),
+        name=holder_field(cert, anchor.name_fields) or common_name(cert.subject),
         code=code.strip().upper(),
         not_before=not_before,
         not_after=not_after,

@@ -31,6 +31,7 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from core.errors import DomainError
+from signing import previews
 
 DIGEST = "sha256"
 # Hex characters reserved for the CMS: the signer's and the TSA's certificates, the token and the
@@ -46,8 +47,6 @@ class SealingError(DomainError):
 SM2_NOT_SUPPORTED = (
     "SM2证书暂不能用于PDF签章：通用PDF阅读器和验证工具尚不能验证SM2签名。请使用RSA或ECDSA（P-256）证书签章。"
 )
-PDF_UNREADABLE = "文件无法读取，不是有效的PDF文件。"
-PAGE_OUT_OF_RANGE = "签章页码超出文件页数（共{pages}页）。"
 
 
 @dataclass(frozen=True)
@@ -96,14 +95,6 @@ def _stamp(image_png: bytes) -> StaticStampStyle:
     )
 
 
-def page_count(pdf: bytes) -> int:
-    try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        return int(writer.prev.root["/Pages"]["/Count"])
-    except Exception as error:  # pyHanko raises many kinds for a broken file
-        raise SealingError(PDF_UNREADABLE) from error
-
-
 def seal_prepare(
     *,
     pdf: bytes,
@@ -120,9 +111,9 @@ def seal_prepare(
 ) -> Prepared:
     """page is 1-based; box is (x1, y1, x2, y2) in PDF points from the page's lower left corner."""
     _mechanism(algorithm)  # SM2 fails here, before any work
-    pages = page_count(pdf)
+    pages = previews.page_count(pdf)  # PreviewError for a file that is not a PDF
     if not 1 <= page <= pages:
-        raise SealingError(PAGE_OUT_OF_RANGE.format(pages=pages))
+        raise SealingError(previews.NO_SUCH_PAGE.format(pages=pages, page=page))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,

@@ -26,11 +26,9 @@ SM2_NOT_VERIFIED = "这是SM2（国密）签章，本平台暂不能验证PDF中
 CRL_UNKNOWN_PREFIX = pki_verify.CRL_MISSING.split("（")[0]
 
 # Seals (services.py)
-SEAL_NAME_MISMATCH = "单位公章必须使用本单位的名称「{name}」。"
 SEAL_CERT_OTHER_HOLDER = "证书持有者代码{code}与印章持有者代码{own}不一致，此证书不能使用该印章。"
 SEAL_CERT_ALREADY = "此证书已经可以使用该印章。"
 SEAL_RETIRED = "该印章已停用，不能再签章。"
-SEAL_NO_CERTIFICATES = "该印章还没有可用的证书：请先在「电子印章」中为它添加证书。"
 SEAL_CERT_NOT_ALLOWED = "所选证书不能使用该印章：印章「{seal}」只能由已添加到该印章的证书使用。"
 PERSON_NAME_REQUIRED = "请填写印章上的姓名。"
 UNIT_SEAL_EXISTS = "本单位已有启用的单位公章；如需更换，请先停用原公章。"

@@ -55,7 +55,7 @@ def _image(uploaded: bytes | None, generate: Any) -> tuple[bytes, str]:
             return seal_images.validate_uploaded_seal(uploaded), SealSource.UPLOADED
         return generate(), SealSource.GENERATED
     except seal_images.SealImageError as error:
-        raise DomainError(str(error), field="image") from None
+        raise DomainError(error.message, field="image") from None
 
 
 def seal_create_unit(*, actor: Actor, subject: Subject, image: bytes | None = None) -> Seal:
@@ -119,7 +119,7 @@ def seal_create_personal(
 
 
 def _tie(seal: Seal, cert: x509.Certificate, holder_name: str, holder_code: str) -> SealCertificate:
-    anchor_name = pki_verify._common_name(cert.issuer)
+    anchor_name = pki_verify.common_name(cert.issuer)
     validity = cert["tbs_certificate"]["validity"]
     return SealCertificate.objects.create(
         seal=seal,
@@ -222,11 +222,6 @@ def _box(placement: Placement, size_mm: float, page_size: tuple[float, float]) -
     return (x - half, y - half, x + half, y + half)
 
 
-def _chain(cert: x509.Certificate) -> list[x509.Certificate]:
-    anchor = pki_selectors.anchor_for(cert, now=timezone.now())
-    return [anchor.certificate]
-
-
 def _opinion(opinion: str, required: bool) -> str:
     opinion = opinion.strip()
     if required and not opinion:
@@ -260,7 +255,7 @@ def seal_request_prepare(
     prepared = pdfsign.seal_prepare(
         pdf=bytes(document.pdf),
         certificate=holder.certificate,
-        chain=_chain(holder.certificate),
+        chain=[holder.anchor.certificate],
         algorithm=holder.algorithm,
         image_png=bytes(seal.image),
         page=placement.page,
@@ -300,7 +295,7 @@ def detect_request_prepare(*, session_hash: str, certificate: str, checked_at: d
     prepared = pdfsign.seal_prepare(
         pdf=rendered.pdf,
         certificate=holder.certificate,
-        chain=_chain(holder.certificate),
+        chain=[holder.anchor.certificate],
         algorithm=holder.algorithm,
         image_png=seal_images.unit_seal_png(holder.name, bottom_text="签章检测"),
         page=placement.page,
@@ -365,9 +360,9 @@ def _open_request(request_id: Any, session_hash: str, now: dt.datetime) -> SealR
     return pending
 
 
-def _crls(cert: x509.Certificate) -> list[bytes]:
-    anchor = pki_selectors.anchor_for(cert, now=timezone.now())
-    der = TrustedIssuer.objects.filter(pk=anchor.key).values_list("crl_der", flat=True).first()
+def _crls(holder: pki_verify.Holder) -> list[bytes]:
+    """The issuer's CRL as it signed it, for the document's DSS (PAdES B-LT)."""
+    der = TrustedIssuer.objects.filter(pk=holder.anchor.key).values_list("crl_der", flat=True).first()
     return [bytes(der)] if der else []
 
 
@@ -390,11 +385,11 @@ def _sealed_pdf(pending: SealRequest, signature: bytes) -> tuple[bytes, signing_
         sealed = pdfsign.seal_finish(
             prepared=prepared,
             certificate=holder.certificate,
-            chain=_chain(holder.certificate),
+            chain=[holder.anchor.certificate],
             algorithm=holder.algorithm,
             signature=signature,
             timestamper=timestamper(),
-            crls=_crls(holder.certificate),
+            crls=_crls(holder),
         )
     except OSError as error:  # the TSA did not answer (HTTP errors are OSErrors too)
         raise DomainError(rules.TSA_UNAVAILABLE) from error

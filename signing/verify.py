@@ -113,8 +113,8 @@ def _check(sig: EmbeddedPdfSignature, anchors: list[pki_verify.Anchor], now: dt.
     except Exception:
         check._worse(INVALID, rules.NO_CERTIFICATE)
         return check
-    check.signer_name = pki_verify._common_name(certificate.subject)
-    check.issuer_name = pki_verify._common_name(certificate.issuer)
+    check.signer_name = pki_verify.common_name(certificate.subject)
+    check.issuer_name = pki_verify.common_name(certificate.issuer)
     check.serial = pki_verify.serial_hex(certificate.serial_number)
     check.algorithm = pki_verify.algorithm_of(certificate)
     if check.algorithm == "sm2":
@@ -147,7 +147,7 @@ def _check(sig: EmbeddedPdfSignature, anchors: list[pki_verify.Anchor], now: dt.
     stamp = status.timestamp_validity
     if stamp is not None and stamp.intact and stamp.valid and stamp.trusted:
         check.signed_at, check.time_trusted = stamp.timestamp, True
-        check.tsa_name = pki_verify._common_name(stamp.signing_cert.subject)
+        check.tsa_name = pki_verify.common_name(stamp.signing_cert.subject)
     elif stamp is not None:
         check._worse(INVALID, rules.TIMESTAMP_UNTRUSTED)
     else:
@@ -166,5 +166,5 @@ def _check(sig: EmbeddedPdfSignature, anchors: list[pki_verify.Anchor], now: dt.
     check.issuer_name = anchor.name
     revoked_at = anchor.revoked(certificate.serial_number)
     if revoked_at is not None:  # after the seal, or check_certificate would have refused it
-        check.notes.append(rules.REVOKED_LATER.format(when=pki_verify._local(revoked_at)))
+        check.notes.append(rules.REVOKED_LATER.format(when=pki_verify.local_time(revoked_at)))
     return check

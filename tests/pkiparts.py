@@ -38,3 +38,15 @@ def holder(ca: issuing.CA, *, name: str, code: str, **options: Any) -> Holder:
 
 def fresh_crl(ca: issuing.CA, revoked: list[tuple[int, dt.datetime]] = ()) -> bytes:  # type: ignore[assignment]
     return issuing.make_crl(ca, revoked=list(revoked), next_update=issuing.now() + dt.timedelta(days=7))
+
+
+def trust(cas: dict[str, issuing.CA], folder: Any) -> dict[str, issuing.CA]:
+    """These issuers in the trust store (slug = the dict's key), each with a current, empty CRL."""
+    from pki import services
+    from pki.models import TrustedIssuer
+    from pki.trust import trust_folder_write, trust_load
+
+    trust_load(trust_folder_write(folder, cas))
+    for slug, ca in cas.items():
+        services.crl_install(issuer=TrustedIssuer.objects.get(slug=slug), data=fresh_crl(ca), source="test")
+    return cas

@@ -14,9 +14,7 @@ from ggzy_agent.server import AgentServer
 from playwright.sync_api import Locator, Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from pki import issuing, services
-from pki.models import TrustedIssuer
-from pki.trust import trust_folder_write, trust_load
+from pki import issuing
 from tests import pkiparts
 
 SOFTHSM = issuing.SOFTHSM2_MODULE
@@ -42,12 +40,7 @@ def cas() -> dict[str, issuing.CA]:
 @pytest.fixture
 def trusted(transactional_db, cas, tmp_path) -> dict[str, issuing.CA]:
     """The three issuers in the trust store, each with a current, empty CRL."""
-    trust_load(trust_folder_write(tmp_path / "trust", cas))
-    for slug, ca in cas.items():
-        services.crl_install(
-            issuer=TrustedIssuer.objects.get(slug=slug), data=pkiparts.fresh_crl(ca), source="test"
-        )
-    return cas
+    return pkiparts.trust(cas, tmp_path / "trust")
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 import pytest
 
-from pki import issuing, services
-from pki.models import TrustedIssuer
-from pki.trust import trust_folder_write, trust_load
+from pki import issuing
 from tests import pkiparts
 
 
@@ -19,12 +17,7 @@ def cas():
 @pytest.fixture
 def trusted(db, cas, tmp_path):
     """The three issuers in the trust store, each with a current, empty CRL."""
-    trust_load(trust_folder_write(tmp_path / "trust", cas))
-    for slug, ca in cas.items():
-        services.crl_install(
-            issuer=TrustedIssuer.objects.get(slug=slug), data=pkiparts.fresh_crl(ca), source="test"
-        )
-    return cas
+    return pkiparts.trust(cas, tmp_path / "trust")
 
 
 @pytest.fixture

@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 
 from pki import issuing
-from pki import services as pki_services
-from pki.models import TrustedIssuer
-from pki.trust import trust_folder_write, trust_load
 from registry.identifiers import resident_id_check_char, uscc_check_char
 from signing.tsa import make_demo_tsa
 from tests import pkiparts
@@ -45,12 +42,7 @@ def _own_tsa(settings, tsa_dir):
 
 @pytest.fixture
 def trusted(db, cas, tmp_path):
-    trust_load(trust_folder_write(tmp_path / "trust", cas))
-    for slug, ca in cas.items():
-        pki_services.crl_install(
-            issuer=TrustedIssuer.objects.get(slug=slug), data=pkiparts.fresh_crl(ca), source="test"
-        )
-    return cas
+    return pkiparts.trust(cas, tmp_path / "trust")
 
 
 def token_signature(holder: pkiparts.Holder, signed_attributes: bytes) -> bytes:

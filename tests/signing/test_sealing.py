@@ -284,7 +284,7 @@ def test_a_seal_by_a_certificate_revoked_before_it_sealed_is_invalid(sealed, tru
     unit_check = signing_verify.pdf_verify(bytes(sealed.pdf)).checks[0]
     assert unit_check.status == signing_verify.INVALID
     assert unit_check.problems == [
-        pki_verify.REVOKED.format(when=pki_verify._local(when.replace(microsecond=0)))
+        pki_verify.REVOKED.format(when=pki_verify.local_time(when.replace(microsecond=0)))
     ]
 
 
