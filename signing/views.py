@@ -199,18 +199,23 @@ def seal_retire(request: SubjectRequest, pk: int) -> HttpResponse:
 def document_list(request: SubjectRequest) -> HttpResponse:
     if request.method == "POST":
         subject = request.subject
-        document = services.document_create(
-            actor=actor_for(request),
-            subject=subject,
-            kind="integrity_commitment",
-            title=f"诚信承诺书（{subject.name}）",
-            context={
-                "center_name": "公共资源交易中心",
-                "subject_name": subject.name,
-                "subject_code": subject.code,
-                "date": timezone.localdate(),
-            },
-        )
+        today = timezone.localdate()
+        try:
+            document = services.document_create(
+                actor=actor_for(request),
+                subject=subject,
+                kind="integrity_commitment",
+                title=f"诚信承诺书（{subject.name}）",
+                context={
+                    "center_name": "公共资源交易中心",
+                    "subject_name": subject.name,
+                    "subject_code": subject.code,
+                    "signed_on": f"{today.year}年{today.month}月{today.day}日",
+                },
+            )
+        except DomainError as error:  # e.g. a character in the registered name no font can draw
+            messages.error(request, error.message)
+            return redirect("signing:documents")
         messages.success(request, "已生成诚信承诺书，请加盖单位公章和法定代表人印章。")
         return redirect("signing:document", pk=document.pk)
     return render(

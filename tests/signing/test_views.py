@@ -7,12 +7,14 @@ import base64
 import io
 import json
 
+import pypdfium2 as pdfium
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from core.audit import Actor
@@ -511,3 +513,13 @@ def test_the_document_page_does_not_query_per_seal_or_signature(
     assert _queries(browser, url) <= one + 2
     with django_assert_max_num_queries(12):
         browser.get(url)
+
+
+def test_the_commitment_is_dated_the_day_it_is_generated(browser):
+    response = browser.post(reverse("signing:documents"))
+    document = Document.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
+    today = timezone.localdate()
+    pdf = pdfium.PdfDocument(bytes(document.pdf))
+    text = "".join(page.get_textpage().get_text_range() for page in pdf)
+    pdf.close()
+    assert f"{today.year}年{today.month}月{today.day}日" in text
