@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "registry",
     "pki",
     "signing",
+    "centers",
+    "review",
+    "backoffice",
     "portal",
     "democa",
 ]

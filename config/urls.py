@@ -11,6 +11,8 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("pki/", include("pki.urls")),
     path("signing/", include("signing.urls")),
+    path("centers/", include("centers.urls")),
+    path("backoffice/", include("backoffice.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -15,6 +15,9 @@ class Actor:
     user: Any = None  # an Account, or None for the system itself
     auth_method: str = "system"
     ip: str | None = None
+    # A practitioner acting for the unit with their own activated certificate (centers): the
+    # session is the unit's, the audit row also names the person, as "姓名（身份证号）".
+    acting_person: str = ""
 
     @property
     def user_id(self) -> int | None:
@@ -42,6 +45,6 @@ def audit_log(
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         subject_id=subject_id,
-        data=data or {},
+        data={**(data or {}), **({"acting_person": actor.acting_person} if actor.acting_person else {})},
         ip=actor.ip,
     )

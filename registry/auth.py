@@ -23,6 +23,9 @@ from registry import identifiers, rules
 from registry.models import Account, AuthMethod
 
 AUTH_METHOD_KEY = "ggzy_auth_method"
+# Set when a practitioner logged in with a personal certificate activated by the unit (centers):
+# {"practitioner": pk, "center": code, "label": "姓名（身份证号）"}.
+ACTING_PERSON_KEY = "ggzy_acting_person"
 PASSWORD = AuthMethod.PASSWORD
 CERTIFICATE = AuthMethod.CERTIFICATE
 
@@ -70,6 +73,7 @@ def actor_for(request: HttpRequest) -> Actor:
         user=request.user if request.user.is_authenticated else None,
         auth_method=request.session.get(AUTH_METHOD_KEY, PASSWORD),
         ip=client_ip(request),
+        acting_person=(request.session.get(ACTING_PERSON_KEY) or {}).get("label", ""),
     )
 
 

@@ -342,3 +342,38 @@ class CAApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} CA办理申请（{self.get_status_display()}）"
+
+
+class EventReason(models.TextChoices):
+    REGISTERED = "registered", "注册"
+    SUBMITTED = "submitted", "提交"
+    CHANGED = "changed", "变更"
+    # 000 §5 情况2: the subject asked for its data to be sent to the centers again.
+    RESYNC = "resync", "重新同步"
+
+
+class SubjectEvent(models.Model):
+    """The registry's outbox and public change feed of subjects (registry/events.py).
+
+    Written in the transaction of the change it reports, with the subject's whole state as it
+    stands after that change, so a center applying the newest event it has not seen is up to date
+    and applying one twice changes nothing. `seq` counts each subject's events from 1; the row id
+    is the feed's cursor.
+    """
+
+    subject = models.ForeignKey(
+        Subject, verbose_name="交易主体", on_delete=models.PROTECT, related_name="events"
+    )
+    seq = models.PositiveIntegerField("主体事件序号")
+    reason = models.CharField("原因", max_length=12, choices=EventReason.choices)
+    payload = models.JSONField("主体信息")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "主体变更事件"
+        verbose_name_plural = "主体变更事件"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["subject", "seq"], name="subject_event_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id}#{self.seq} {self.reason}"

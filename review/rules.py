@@ -1,0 +1,10 @@
+"""Messages of the review queue, asserted by tests."""
+
+NOT_STAFF = "只有交易中心工作人员可以办理审核事项。"
+WRONG_CENTER = "该事项属于{center}，您无权办理。"
+WRONG_ROLE = "该事项需要「{role}」角色办理，您当前没有该角色。"
+ALREADY_CLAIMED = "该事项已由{name}认领，请刷新列表后选择其他事项。"
+NOT_CLAIMED_BY_YOU = "请先认领该事项再作出审核决定。"
+ALREADY_DECIDED = "该事项已办结（{status}），不能重复审核。"
+OPINION_REQUIRED = "退回时请填写审核意见，说明需要修改的内容。"
+OPINION_TOO_LONG = "审核意见不能超过{limit}个字。"
