@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.http import BAD_REQUEST, json_body
 from pki import rules, selectors, services, verify
+from pki.login_hooks import login_by_hooks
 from pki.models import BindingHow, ChallengePurpose
 from pki.sessions import CERTIFICATE_SESSION_KEY, kind_of, start_certificate_session
 from registry.auth import AUTH_METHOD_KEY, CERTIFICATE, actor_for, client_ip
@@ -74,6 +75,9 @@ def challenge(request: HttpRequest) -> JsonResponse:
 def login(request: HttpRequest) -> JsonResponse:
     try:
         holder = _signed_holder(request, json_body(request), ChallengePurpose.LOGIN)
+        hooked = login_by_hooks(request, holder)
+        if hooked:
+            return JsonResponse({"ok": True, "redirect": hooked})
         found = services.certificate_login(holder=holder, ip=client_ip(request))
     except DomainError as error:
         return _error(error)
