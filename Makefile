@@ -27,6 +27,7 @@ $(VENV)/.test-installed: requirements/test.txt requirements/base.txt agent/pypro
 run: $(VENV)/.base-installed pki-deps doc-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo_staff --quiet
 	$(BIN)/python manage.py make_demo_pki --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)
 	$(BIN)/python manage.py make_demo_tsa
 	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
@@ -92,7 +93,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/mypy core registry portal config pki democa signing
+	$(BIN)/mypy core registry portal config pki democa signing centers review backoffice
 
 ## bench: speed figures; prints, never fails on time
 bench: $(VENV)/.test-installed

@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+"""中心工作人员后台: the review queue, the subject lookup, staff members and the calendar."""
+
+from django.urls import path
+
+from backoffice import views_admin, views_queue, views_subjects
 
 app_name = "backoffice"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_queue.home, name="home"),
+    path("queue/", views_queue.queue, name="queue"),
+    path("queue/<int:pk>/", views_queue.item, name="item"),
+    path("queue/<int:pk>/claim/", views_queue.claim, name="claim"),
+    path("queue/<int:pk>/release/", views_queue.release, name="release"),
+    path("subjects/", views_subjects.subjects, name="subjects"),
+    path("subjects/<slug:center>/<int:pk>/", views_subjects.subject_detail, name="subject"),
+    path(
+        "subjects/<slug:center>/<int:pk>/types/<slug:type>/remove/",
+        views_subjects.subject_type_remove,
+        name="subject_type_remove",
+    ),
+    path("staff/", views_admin.staff_list, name="staff"),
+    path("staff/new/", views_admin.staff_add, name="staff_add"),
+    path("staff/<int:pk>/", views_admin.staff_change, name="staff_change"),
+    path("staff/<int:pk>/deactivate/", views_admin.staff_deactivate, name="staff_deactivate"),
+    path("staff/<int:pk>/reactivate/", views_admin.staff_reactivate, name="staff_reactivate"),
+    path("calendar/", views_admin.calendar_year, name="calendar"),
+    path("calendar/<int:pk>/", views_admin.calendar_day, name="calendar_day"),
+    path("calendar/<int:pk>/remove/", views_admin.calendar_day_remove, name="calendar_day_remove"),
+]

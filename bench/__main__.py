@@ -38,7 +38,7 @@ def measure(*, subjects: int, runs: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import certificates, dataset, register, seals, staff_search
+    from bench import certificates, dataset, register, seals, staff_search, sync
     from bench.figures import show
 
     started = time.perf_counter()
@@ -62,6 +62,8 @@ def measure(*, subjects: int, runs: int) -> None:
     # certificates.run registered the next HOLDERS units per algorithm.
     used = len(certificates.ALGORITHMS) * certificates.HOLDERS
     seals.run(first_serial=subjects + runs + 2 + used, runs=runs)
+    # seals.run registered one unit per algorithm.
+    sync.run(first_serial=subjects + runs + 2 + used + len(seals.ALGORITHMS))
 
 
 def main() -> None:

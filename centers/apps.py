@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class CentersConfig(AppConfig):
@@ -8,3 +11,13 @@ class CentersConfig(AppConfig):
     def ready(self) -> None:
         # The review queue calls back into the centers for the decisions it takes on their items.
         from centers import review_handlers  # noqa: F401
+        from centers.follow import follow_configured
+        from centers.sync import sync_sweep
+        from core.worker import WORKER_JOBS, Job
+
+        # Deliveries to the centers go through the queue at once; the sweep finds what a killed
+        # worker or a lost message left, retries after failures, and resumes a stopped center.
+        WORKER_JOBS.append(Job("sync_sweep", sync_sweep, every=timedelta(seconds=5)))
+        if settings.GGZY_FOLLOW_FEED_URL:
+            # A center deployed apart reads the registry's change feed (centers/follow.py).
+            WORKER_JOBS.append(Job("follow", follow_configured, every=timedelta(seconds=1)))

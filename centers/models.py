@@ -171,6 +171,9 @@ class CenterSubjectType(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Empty while a type the center reviews (衡阳: 招标代理 after approval) waits for its decision;
+    # only an effective type gives permissions or may be picked as the role to act in.
+    effective_at = models.DateTimeField("生效时间", null=True, blank=True, default=timezone.now)
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

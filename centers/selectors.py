@@ -22,6 +22,8 @@ def center_subject_for(*, center: Center, subject: Subject) -> CenterSubject:
         CenterSubject.objects.at(center)
         .filter(subject=subject)
         .select_related("subject", "commitment")
+        # The commitment's PDF is read only where it is shown, not on every center page.
+        .defer("commitment__pdf")
         .first()
     )
     if entry is None:

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from centers import views_sync
+
+# Fixed words only: centers/urls.py puts a center's own pages under /centers/<code>/.
+urlpatterns = [
+    path("", views_sync.overview, name="overview"),
+    path("resync/", views_sync.resync, name="resync"),
+]

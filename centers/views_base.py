@@ -25,10 +25,10 @@ def center_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @subject_required
     def wrapper(request: SubjectRequest, center: str, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            request.center = selectors.center_get(code=center)  # type: ignore[attr-defined]
+            found = selectors.center_get(code=center)
+            request.center = found  # type: ignore[attr-defined]
             request.center_subject = selectors.center_subject_for(  # type: ignore[attr-defined]
-                center=request.center,
-                subject=request.subject,  # type: ignore[attr-defined]
+                center=found, subject=request.subject
             )
         except NotFound as error:
             raise Http404(error.message) from error

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.account",
                 "pki.views.agent_settings",
+                "centers.people_context.acting_person",
             ],
         },
     },
@@ -191,6 +192,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Huey logs every task it runs at INFO: thousands of lines a day that say nothing went wrong.
+    "loggers": {"huey": {"level": env("QUEUE_LOG_LEVEL", "WARNING")}},
 }
 
 # Certificates (pki). Pages call the local agent (证书助手) here; it listens on loopback only.
@@ -219,3 +222,17 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
 # use a TSA over HTTP, ours at /signing/tsa/ on another deployment or a commercial one.
 GGZY_TSA_URL = env("GGZY_TSA_URL", "")
 GGZY_TSA_DIR = Path(env("GGZY_TSA_DIR", str(VAR_DIR / "tsa")))
+
+# The worker's queue (centers/queue.py, Huey): empty puts it in a SQLite file under var/ (nothing to
+# install; `make run` uses it); `sqlite:///path` names another file; `redis://host:port/db` uses Redis,
+# as production does. The name separates deployments (or tests) sharing one Redis.
+GGZY_QUEUE_URL = env("GGZY_QUEUE_URL", "")
+GGZY_QUEUE_NAME = env("GGZY_QUEUE_NAME", "ggzy")
+# The registry's change feed of subjects (/registry/feed/subjects/), read by centers deployed apart
+# (centers/follow.py) with this bearer token.
+GGZY_FEED_TOKEN = env("GGZY_FEED_TOKEN") or _dev_token("feed_token")
+# A center deployed apart follows the registry's feed at this URL as this center (its code); the
+# worker then reads it every second. Empty in the all-in-one deployment, where the worker delivers
+# to every center directly.
+GGZY_FOLLOW_FEED_URL = env("GGZY_FOLLOW_FEED_URL", "")
+GGZY_FOLLOW_CENTER = env("GGZY_FOLLOW_CENTER", "")

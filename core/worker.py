@@ -1,7 +1,9 @@
 """The background worker's jobs (`manage.py run_worker`).
 
-Each job is a function without arguments run every `every`; the worker ticks once a second. To
-add a periodic job, add one line to WORKER_JOBS.
+The worker is one process: Huey's consumer threads run what the queue holds (centers/queue.py, e.g.
+a subject's delivery to a center), and the main thread ticks once a second through these jobs.
+Each job is a function without arguments run every `every`. To add a periodic job, add one line
+to WORKER_JOBS (or append to it from an app's ready(), as pki does).
 """
 
 import logging
@@ -14,6 +16,8 @@ from core.outbox import outbox_deliver_due
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
+# Huey restarts a worker thread that died; this is how often run_worker asks it to look.
+HEALTH_CHECK_SECONDS = 10.0
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,33 @@ def certificate_unbind(
     return bound
 
 
+def certificate_unbind_on_request(
+    *, actor: Actor, bound: BoundCertificate, reason: str, now: dt.datetime | None = None
+) -> BoundCertificate:
+    """Staff unbind a certificate on the unit's 解绑申请 (000 §6.3, 002 §5). No certificate login is
+    asked of anyone: the key is lost or no longer fits, and the request carries the sealed letter
+    and the licence that technical support checked before deciding."""
+    with transaction.atomic():
+        locked = BoundCertificate.objects.select_for_update().filter(pk=bound.pk).first()
+        if locked is None or locked.unbound_at is not None:
+            raise StateError(rules.UNBIND_NOT_BOUND)
+        locked.unbound_at, locked.unbound_by = now or timezone.now(), actor.user
+        locked.save(update_fields=["unbound_at", "unbound_by"])
+        audit_log(
+            actor=actor,
+            action="pki.certificate_unbound",
+            target=locked,
+            subject_id=locked.subject_id,
+            data={
+                "serial": locked.serial,
+                "fingerprint": locked.fingerprint,
+                "on_request": True,
+                "reason": reason,
+            },
+        )
+    return locked
+
+
 def certificate_login(
     *, holder: verify.Holder, ip: str | None, now: dt.datetime | None = None
 ) -> tuple[Subject, BoundCertificate, str] | None:

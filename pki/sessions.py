@@ -14,7 +14,7 @@ from core.audit import Actor
 from pki import services, verify
 from pki.models import BindingHow
 from registry import identifiers
-from registry.auth import AUTH_METHOD_KEY, CERTIFICATE, client_ip
+from registry.auth import ACTING_PERSON_KEY, AUTH_METHOD_KEY, CERTIFICATE, client_ip
 from registry.models import SubjectKind
 
 CERTIFICATE_SESSION_KEY = "ggzy_certificate"
@@ -27,6 +27,9 @@ def kind_of(holder: verify.Holder) -> str:
 
 def start_certificate_session(request: HttpRequest, account: Any, holder: verify.Holder) -> None:
     django_login(request, account, backend="registry.auth.LoginNameBackend")
+    # Django keeps session data when the same account logs in again: a practitioner's name must
+    # not stay on the unit's own later actions (the practitioner hook sets it again after this).
+    request.session.pop(ACTING_PERSON_KEY, None)
     request.session[AUTH_METHOD_KEY] = CERTIFICATE
     request.session[CERTIFICATE_SESSION_KEY] = holder.fingerprint
 

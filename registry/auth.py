@@ -114,6 +114,7 @@ def password_login(request: HttpRequest, *, login: str, password: str) -> Accoun
         )
     account.backend = "registry.auth.LoginNameBackend"
     django_login(request, account)
+    request.session.pop(ACTING_PERSON_KEY, None)  # see pki.sessions.start_certificate_session
     request.session[AUTH_METHOD_KEY] = PASSWORD
     return account
 

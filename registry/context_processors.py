@@ -22,6 +22,7 @@ def account(request: HttpRequest) -> dict:
     menu.append(("certificates", "数字证书", reverse("pki:certificates")))
     menu.append(("seals", "电子印章", reverse("signing:seals")))
     menu.append(("documents", "签章文件", reverse("signing:documents")))
+    menu.append(("centers", "交易中心", reverse("centers:overview")))
     by_certificate = request.session.get(AUTH_METHOD_KEY) == CERTIFICATE
     return {
         "current_subject": subject,

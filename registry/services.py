@@ -10,12 +10,14 @@ from django.utils import timezone
 from core.audit import Actor, audit_log
 from core.errors import ConflictError, DomainError, IncompleteError, StateError
 from registry import ca_applications, identifiers, rules
+from registry.events import subject_event_record
 from registry.kinds import form_for
 from registry.models import (
     Account,
     AuthMethod,
     BiddingScope,
     CodeType,
+    EventReason,
     Record,
     RecordKind,
     RecordStatus,
@@ -86,6 +88,7 @@ def _create_subject(
         subject_id=subject.pk,
         data={"kind": kind, "code": normalised, "name": name, "warnings": list(check.warnings)},
     )
+    subject_event_record(subject=subject, reason=EventReason.REGISTERED)
     return account
 
 
@@ -239,6 +242,11 @@ def record_submit(*, actor: Actor, record: Record, expected_revision: int) -> Re
             subject_id=record.subject_id,
             data={"version": draft.number, "changed": [c[0] for c in changes]},
         )
+        # Every center hears of it (registry/events.py): the first version submits, later ones change.
+        subject_event_record(
+            subject=record.subject,
+            reason=EventReason.SUBMITTED if previous is None else EventReason.CHANGED,
+        )
     return draft
 
 
@@ -338,6 +346,7 @@ def _set_void(*, actor: Actor, record: Record, void: bool) -> Record:
             target=record,
             subject_id=record.subject_id,
         )
+        subject_event_record(subject=record.subject, reason=EventReason.CHANGED)
     return record
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from registry import views_account, views_ca, views_records
+from registry import views_account, views_ca, views_feed, views_records
 from registry.auth import UnlockingSetPasswordForm
 
 app_name = "registry"
@@ -46,6 +46,7 @@ urlpatterns = [
     path("basic/ca-application/", views_ca.ca_apply, name="ca_apply"),
     path("basic/ca-application/withdraw/", views_ca.ca_withdraw, name="ca_withdraw"),
     path("ca-applications/callback/", views_ca.ca_callback, name="ca_callback"),
+    path("feed/subjects/", views_feed.subject_feed, name="subject_feed"),
     path("records/<int:pk>/", views_records.record_detail, name="record"),
     path("records/<int:pk>/change/", views_records.record_change, name="record_change"),
     path("records/<int:pk>/discard/", views_records.record_discard, name="record_discard"),

@@ -147,7 +147,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if next_url.startswith("/") and not next_url.startswith("//"):
                 return redirect(next_url)
             if account.is_staff and account.subject_id is None:
-                return redirect("admin:index")
+                # Center staff work in the back-office; only platform operators use Django's admin.
+                return redirect("backoffice:queue" if hasattr(account, "staff_member") else "admin:index")
             return redirect("registry:home")
     ca_tab = request.GET.get("method") == "certificate"
     return render(request, "registry/login.html", {"form": form, "ca_tab": ca_tab})
@@ -163,5 +164,5 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "subject_id", None) is None:
-        return redirect("admin:index")
+        return redirect("backoffice:queue" if hasattr(request.user, "staff_member") else "admin:index")
     return redirect("registry:basic")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ConflictError, DomainError, IncompleteError, NotFound
 from registry import attachments, ca_applications, identifiers, selectors, services
-from registry.auth import actor_for
+from registry.auth import ACTING_PERSON_KEY, actor_for
 from registry.kinds import ADD_LABELS, form_for, kinds_for
 from registry.models import Account, AuthMethod, Record, RecordKind, RecordStatus, Subject, SubjectKind
 from registry.recordforms import RecordForm
@@ -21,6 +21,19 @@ from registry.rules import MISSING_REQUIRED, NOT_EDITABLE, PASSWORD_SUBMIT_PAPER
 
 SAVED = "已保存草稿。"
 SUBMITTED = "已提交，第{number}版现已生效。"
+
+
+# A practitioner logged in with a personal certificate the unit activated at a center acts for the
+# unit there (centers); the unit's registry data, certificates and seals stay the unit's own.
+ACTING_PERSON_REFUSED = "以从业人员个人证书登录时只能办理交易中心业务；单位的注册信息、数字证书和电子印章由单位本身（单位CA证书或账号密码登录）管理。"
+UNIT_OWN_APPS = frozenset({"registry", "pki", "signing"})
+
+
+def _acting_outside_centers(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return (
+        bool(request.session.get(ACTING_PERSON_KEY)) and match is not None and match.app_name in UNIT_OWN_APPS
+    )
 
 
 class SubjectRequest(HttpRequest):
@@ -40,6 +53,9 @@ def subject_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         if subject is None:
             raise Http404("后台人员请使用后台管理。")
         request.subject = subject  # type: ignore[attr-defined]
+        if request.method == "POST" and _acting_outside_centers(request):
+            messages.error(request, ACTING_PERSON_REFUSED)
+            return redirect(request.path)
         try:
             return view(request, *args, **kwargs)
         except NotFound as error:

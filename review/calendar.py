@@ -7,20 +7,28 @@ first working day after a holiday).
 """
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from review.models import CalendarDay
 
+Overrides = dict[dt.date, bool]
 
-def _overrides(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def overrides_between(first: dt.date, last: dt.date) -> Overrides:
     return dict(CalendarDay.objects.filter(date__range=(first, last)).values_list("date", "is_working"))
 
 
-def is_working_day(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
+def is_working_day(day: dt.date, overrides: Overrides | None = None) -> bool:
     if overrides is None:
-        overrides = _overrides(day, day)
+        overrides = overrides_between(day, day)
     if day in overrides:
         return overrides[day]
     return day.weekday() < 5
@@ -29,7 +37,7 @@ def is_working_day(day: dt.date, overrides: dict[dt.date, bool] | None = None) -
 def add_working_days(day: dt.date, count: int) -> dt.date:
     """The count-th working day after `day` (the day itself never counts)."""
     # The longest run of rest days in the Chinese calendar is nine (春节); 3 weeks per day is ample.
-    overrides = _overrides(day, day + dt.timedelta(days=21 * max(count, 1)))
+    overrides = overrides_between(day, day + dt.timedelta(days=21 * max(count, 1)))
     while count > 0:
         day += dt.timedelta(days=1)
         if is_working_day(day, overrides):
@@ -39,25 +47,76 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
 
 def due_at(submitted_at: dt.datetime, working_days: int) -> dt.datetime:
     """The end of the last working day of a limit counted from the day after submission."""
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = local_zone()
     last = add_working_days(submitted_at.astimezone(zone).date(), working_days)
     return dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
 
 
-def working_days_left(now: dt.datetime, deadline: dt.datetime) -> int:
-    """Whole working days from today to the deadline's last day, today included if it is one;
-    negative when overdue (days past, counted the same way)."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    today = now.astimezone(zone).date()
-    last = (deadline.astimezone(zone) - dt.timedelta(microseconds=1)).date()
-    first, end, sign = (today, last, 1) if today <= last else (last + dt.timedelta(days=1), today, -1)
-    if sign < 0 and now < deadline:
-        return 0
-    overrides = _overrides(first, end)
+def last_day(deadline: dt.datetime) -> dt.date:
+    """The last day on which an item due at `deadline` is still in time."""
+    return (deadline.astimezone(local_zone()) - dt.timedelta(microseconds=1)).date()
+
+
+def working_days_in(first: dt.date, last: dt.date, overrides: Overrides) -> int:
+    """Working days from `first` to `last`, both included (0 when first > last)."""
     days = 0
     day = first
-    while day <= end:
+    while day <= last:
         if is_working_day(day, overrides):
             days += 1
         day += dt.timedelta(days=1)
-    return days * sign
+    return days
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where an item stands against its time limit, as the queue shows it.
+
+    state "left": `days` working days remain after today; "today": today is the last day;
+    "overdue": the limit has passed, `days` working days ago (0 when only rest days have passed).
+    """
+
+    state: str
+    days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == "overdue"
+
+    @property
+    def label(self) -> str:
+        if self.state == "today":
+            return "今日到期"
+        if self.state == "overdue":
+            return f"已超期 {self.days} 个工作日" if self.days else "已超期"
+        return f"剩余 {self.days} 个工作日"
+
+
+def clock(now: dt.datetime, deadline: dt.datetime, overrides: Overrides | None = None) -> Clock:
+    today = now.astimezone(local_zone()).date()
+    last = last_day(deadline)
+    if overrides is None:
+        overrides = overrides_between(min(today, last), max(today, last))
+    if now >= deadline:
+        return Clock("overdue", working_days_in(last + dt.timedelta(days=1), today, overrides))
+    if today >= last:
+        return Clock("today", 0)
+    return Clock("left", working_days_in(today + dt.timedelta(days=1), last, overrides))
+
+
+def clocks(now: dt.datetime, deadlines: Iterable[dt.datetime]) -> list[Clock]:
+    """The clock of each deadline, reading the calendar once (the queue pins its query count)."""
+    deadlines = list(deadlines)
+    if not deadlines:
+        return []
+    today = now.astimezone(local_zone()).date()
+    days = [today, *(last_day(deadline) for deadline in deadlines)]
+    overrides = overrides_between(min(days), max(days))
+    return [clock(now, deadline, overrides) for deadline in deadlines]
+
+
+def working_days_left(now: dt.datetime, deadline: dt.datetime) -> int:
+    """Working days left after today (0: due today); negative when overdue, by the working days
+    that have passed since the last day (0 too when only rest days have: clock() tells apart)."""
+    current = clock(now, deadline)
+    return -current.days if current.overdue else current.days

@@ -122,3 +122,7 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [StaffRole(role).label for role in self.roles if role in StaffRole.values]

@@ -1,4 +1,7 @@
-"""Opening, claiming and deciding review items. Every step is audited in its own transaction."""
+"""Opening, claiming and deciding review items. Every step is audited in its own transaction.
+
+The administrator's services (staff members, the calendar) are in review/services_admin.py.
+"""
 
 import datetime as dt
 
@@ -8,8 +11,9 @@ from django.utils import timezone
 from core.audit import Actor, audit_log
 from core.errors import DomainError, NotFound, StateError
 from review import calendar, rules
-from review.handlers import handler_for
+from review.handlers import HANDLERS
 from review.models import ReviewItem, ReviewStatus, StaffMember, StaffRole
+from review.permissions import PERMISSION_LABELS, Permission, has_permission, role_for_kind
 
 OPINION_LIMIT = 2000
 UNDECIDED = (ReviewStatus.OPEN, ReviewStatus.CLAIMED)
@@ -28,12 +32,13 @@ def review_open(
     title: str,
     subject_name: str,
     subject_code: str,
-    role: str = StaffRole.REVIEWER,
+    role: str | None = None,
     now: dt.datetime | None = None,
 ) -> ReviewItem:
     """Queue `target` for a decision at `center`; called inside the transaction that submits it.
 
-    A thing already waiting keeps its item (and its place and clock) rather than queueing twice.
+    The role that decides it comes from review.permissions.KIND_ROLE unless given. A thing already
+    waiting keeps its item (and its place and clock) rather than queueing twice.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("review_open must run inside the transaction that submits the target")
@@ -52,7 +57,7 @@ def review_open(
         title=title,
         subject_name=subject_name,
         subject_code=subject_code,
-        role=role,
+        role=role or role_for_kind(kind),
         submitted_at=now,
         due_at=calendar.due_at(now, center.review_working_days),
     )
@@ -73,14 +78,31 @@ def review_withdraw(*, actor: Actor, target: models.Model) -> None:
 
 
 def staff_member_of(actor: Actor) -> StaffMember:
+    user = actor.user
     member = (
-        StaffMember.objects.filter(account=actor.user).select_related("center").first()
-        if actor.user
+        StaffMember.objects.filter(account=user).select_related("center", "account").first()
+        if user is not None and user.is_active and user.is_staff
         else None
     )
-    if member is None or not actor.user.is_staff:
+    if member is None:
         raise DomainError(rules.NOT_STAFF)
     return member
+
+
+def staff_permission_of(actor: Actor, permission: Permission) -> StaffMember:
+    """The acting staff member, if one of their roles grants `permission`."""
+    member = staff_member_of(actor)
+    if not has_permission(member.roles, permission):
+        raise DomainError(
+            rules.NO_PERMISSION.format(
+                roles=role_labels(member.roles), permission=PERMISSION_LABELS[permission]
+            )
+        )
+    return member
+
+
+def role_labels(roles: list[str]) -> str:
+    return "、".join(StaffRole(role).label for role in roles if role in StaffRole.values) or "无"
 
 
 def may_handle(member: StaffMember, item: ReviewItem) -> str | None:
@@ -93,7 +115,11 @@ def may_handle(member: StaffMember, item: ReviewItem) -> str | None:
 
 
 def _locked_item(member: StaffMember, pk: int) -> ReviewItem:
-    item = ReviewItem.objects.select_for_update().select_related("center").filter(pk=pk).first()
+    # of=("self",): lock the item only, not the center row the join reads (PostgreSQL would lock
+    # both, and every claim at a center would queue behind every other). The claimant is not
+    # joined here: after waiting for another claim's lock, PostgreSQL rereads the item's row but
+    # not the joined ones, so a joined claimant would still be the one from before the wait.
+    item = ReviewItem.objects.select_for_update(of=("self",)).select_related("center").filter(pk=pk).first()
     if item is None or (member.center_id is not None and member.center_id != item.center_id):
         raise NotFound()
     refusal = may_handle(member, item)
@@ -104,12 +130,22 @@ def _locked_item(member: StaffMember, pk: int) -> ReviewItem:
     return item
 
 
+def _claimant(item: ReviewItem) -> str:
+    """The claimant's name as colleagues know it (their staff name, else the account's)."""
+    if item.claimed_by_id is None:
+        return ""
+    member = StaffMember.objects.filter(account_id=item.claimed_by_id).only("name").first()
+    return member.name if member else str(item.claimed_by)
+
+
 def review_claim(*, actor: Actor, pk: int, now: dt.datetime | None = None) -> ReviewItem:
     member = staff_member_of(actor)
     with transaction.atomic():
         item = _locked_item(member, pk)
         if item.status == ReviewStatus.CLAIMED and item.claimed_by_id != actor.user_id:
-            raise StateError(rules.ALREADY_CLAIMED.format(name=item.claimed_by))
+            raise StateError(rules.ALREADY_CLAIMED.format(name=_claimant(item)))
+        if item.status == ReviewStatus.CLAIMED:
+            return item  # claimed already by this member: a second click changes nothing
         item.status = ReviewStatus.CLAIMED
         item.claimed_by = actor.user
         item.claimed_at = now or timezone.now()
@@ -123,14 +159,22 @@ def review_release(*, actor: Actor, pk: int) -> ReviewItem:
     member = staff_member_of(actor)
     with transaction.atomic():
         item = _locked_item(member, pk)
+        if item.status != ReviewStatus.CLAIMED:
+            raise StateError(rules.NOT_CLAIMED)
         if item.claimed_by_id != actor.user_id and StaffRole.ADMIN not in member.roles:
             raise StateError(rules.NOT_CLAIMED_BY_YOU)
-        item.status = ReviewStatus.OPEN
-        item.claimed_by = None
-        item.claimed_at = None
-        item.save(update_fields=["status", "claimed_by", "claimed_at"])
-        audit_log(actor=actor, action="review.released", target=item)
+        released_from = _claimant(item)
+        release_claim(item)
+        audit_log(actor=actor, action="review.released", target=item, data={"claimed_by": released_from})
     return item
+
+
+def release_claim(item: ReviewItem) -> None:
+    """Back to 待认领 (the caller audits why)."""
+    item.status = ReviewStatus.OPEN
+    item.claimed_by = None
+    item.claimed_at = None
+    item.save(update_fields=["status", "claimed_by", "claimed_at"])
 
 
 def review_decide(
@@ -148,7 +192,9 @@ def review_decide(
         item = _locked_item(member, pk)
         if item.status != ReviewStatus.CLAIMED or item.claimed_by_id != actor.user_id:
             raise StateError(rules.NOT_CLAIMED_BY_YOU)
-        handler = handler_for(item.kind)
+        handler = HANDLERS.get(item.kind)
+        if handler is None:
+            raise StateError(rules.HANDLER_MISSING.format(kind=item.get_kind_display()))
         (handler.approve if approve else handler.reject)(actor, item.target_id, opinion)
         item.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
         item.decided_by = actor.user

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from backoffice.management.commands.load_demo_staff import login_lines as staff_login_lines
 from registry.management.commands import load_demo as demo
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             f"    自然人·有效              {demo.PERSON_VALID}（刘洋）",
             f"    自然人·无效              {demo.PERSON_NEW}（陈晓）",
             f"  后台（主体查询）: {url}admin/   账号 {demo.STAFF_USERNAME} / 密码 {demo.STAFF_PASSWORD}",
+            *staff_login_lines(url),
             "  重设密码的邮件打印在本终端（控制台邮件后端）。",
             "",
         ]

@@ -1,0 +1,144 @@
+"""主体查询: a center's subjects by name or code, what the center keeps of each, and removing a
+subject type, which only staff may do (000 §8.2)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+
+from backoffice.access import StaffRequest, staff_render, staff_required
+from backoffice.forms import SubjectSearchForm, TypeRemoveForm, add_domain_error
+from centers.models import CenterSubject, SubjectType
+from core.errors import DomainError
+from registry.kinds import form_for
+from registry.models import BiddingScope, RecordKind, SubjectStatus
+from review import selectors
+from review.permissions import Permission
+
+PAGE_SIZE = 30
+TYPE_REMOVED = "已删除主体类型「{type}」。"
+
+
+@staff_required(Permission.SUBJECTS)
+def subjects(request: StaffRequest) -> HttpResponse:
+    center = selectors.center_for(request.staff, request.GET.get("center"))
+    form = SubjectSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(selectors.subjects_search(center=center, query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return staff_render(
+        request,
+        "backoffice/subjects.html",
+        {
+            "active": "backoffice:subjects",
+            "form": form,
+            "center": center,
+            "centers": selectors.centers_for(request.staff),
+            "page": page,
+            "query": query,
+        },
+    )
+
+
+def _choice_labels(field: Any) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for value, label in getattr(field, "choices", None) or []:
+        if isinstance(label, list | tuple):  # an optgroup
+            labels.update({str(inner): str(text) for inner, text in label})
+        else:
+            labels[str(value)] = str(label)
+    return labels
+
+
+def _shown(field: Any, value: Any) -> tuple[str, str]:
+    """A value of the registry's basic information as text, and a link when it is a file."""
+    if isinstance(value, dict) and "sha256" in value:
+        # An attachment reference ({id, name, sha256, size}): staff read it through the registry.
+        return str(value.get("name", "")), f"/registry/attachments/{value.get('id')}/"
+    labels = _choice_labels(field)
+    if isinstance(value, list):
+        return "、".join(
+            "，".join(str(v) for v in inner.values())
+            if isinstance(inner, dict)
+            else labels.get(str(inner), str(inner))
+            for inner in value
+        ), ""
+    if value is None:
+        return "", ""
+    return labels.get(str(value), str(value)), ""
+
+
+def registry_rows(center_subject: CenterSubject) -> list[tuple[str, str, str]]:
+    """The registry's snapshot (registry/events.py subject_snapshot) as label, text and link, with
+    the registry's own labels for its basic-information fields."""
+    data = center_subject.registry_data or {}
+    form_class = form_for(center_subject.subject.kind, RecordKind.BASIC)
+    fields = form_class.base_fields if form_class else {}
+    rows: list[tuple[str, str, str]] = []
+    if data.get("status") in SubjectStatus.values:
+        rows.append(("注册平台状态", SubjectStatus(data["status"]).label, ""))
+    if data.get("bidding_scope") in BiddingScope.values:
+        rows.append(("业务范围", BiddingScope(data["bidding_scope"]).label, ""))
+    for key, value in (data.get("basic") or {}).items():
+        field = fields.get(key)
+        rows.append((str(field.label) if field else key, *_shown(field, value)))
+    for record in data.get("records") or []:
+        kind = record.get("kind", "")
+        label = RecordKind(kind).label if kind in RecordKind.values else kind
+        rows.append((label, f"{record.get('title', '')}（第{record.get('version', '')}版）", ""))
+    return rows
+
+
+@staff_required(Permission.SUBJECTS)
+def subject_detail(request: StaffRequest, center: str, pk: int) -> HttpResponse:
+    found = selectors.subject_for(center=selectors.center_for(request.staff, center), pk=pk)
+    return staff_render(
+        request,
+        "backoffice/subject_detail.html",
+        {
+            "active": "backoffice:subjects",
+            "entry": found,
+            "registry_rows": registry_rows(found),
+            "types": selectors.subject_types(found),
+            "permissions": selectors.subject_permissions(found),
+            "audit": selectors.subject_audit(found),
+        },
+    )
+
+
+@staff_required(Permission.SUBJECT_TYPE_REMOVE)
+def subject_type_remove(request: StaffRequest, center: str, pk: int, type: str) -> HttpResponse:
+    """Asks for the reason, then removes the type through the centers app (which owns it)."""
+    found = selectors.subject_for(center=selectors.center_for(request.staff, center), pk=pk)
+    if type not in SubjectType.values:
+        raise Http404("没有这个主体类型。")
+    label = SubjectType(type).label
+    form = TypeRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # Imported here: the back-office loads (and serves everything else) whatever state the
+        # centers app's services are in; removing a type is theirs (permissions it gave go too).
+        from centers.permissions import subject_type_remove as remove
+
+        try:
+            remove(
+                actor=request.actor,
+                center=found.center,
+                center_subject=found,
+                type=type,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            # NotFound included: the subject was found above, so it means a colleague removed
+            # the type meanwhile, which the centers app says in its message.
+            add_domain_error(form, error)
+        else:
+            messages.success(request, TYPE_REMOVED.format(type=label))
+            return redirect("backoffice:subject", center=found.center.code, pk=found.pk)
+    return staff_render(
+        request,
+        "backoffice/subject_type_remove.html",
+        {"active": "backoffice:subjects", "entry": found, "type": type, "type_label": label, "form": form},
+    )

@@ -1,0 +1,549 @@
+"""A subject's standing at one center: the center profile, the 诚信承诺书, the decision by the
+center's rule, and registration at a center of its own (丰台).
+
+Workflow of the profile (one table, one guard): 待完善 → 填写中 (saved) → 提交 → 已通过 at once or
+待审核 → 已通过 / 已退回 (fix, submit again). An approved profile stays in force, with its
+permissions, while a change is saved and submitted; what is in force is `profile`, what is being
+edited is `profile_draft`. The rules and the messages are in centers/rules.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from centers import permissions, rules
+from centers.models import Center, CenterSource, CenterSubject, ProfileStatus, SubjectOrigin
+from centers.people_rules import unit_only
+from core.audit import Actor, audit_log
+from core.errors import ConflictError, DomainError, IncompleteError, NotFound, StateError
+from pki import verify
+from pki.models import BindingHow, BoundCertificate, TrustedIssuer
+from pki.services import certificate_bind
+from registry import services as registry_services
+from registry.models import Account, AuthMethod, Subject, SubjectKind
+from review import services as review_services
+from review.handlers import review_handler_register
+from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
+from signing import services as signing_services
+from signing.models import Document, SealKind, Signature
+
+# Which action may start from which status (STYLE: workflows are explicit).
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    "save": frozenset(
+        {ProfileStatus.NEW, ProfileStatus.DRAFT, ProfileStatus.REJECTED, ProfileStatus.APPROVED}
+    ),
+    "submit": frozenset({ProfileStatus.DRAFT, ProfileStatus.REJECTED}),
+    "withdraw": frozenset({ProfileStatus.SUBMITTED}),
+    "commitment": frozenset({ProfileStatus.NEW, ProfileStatus.DRAFT, ProfileStatus.REJECTED}),
+}
+
+
+def _guard(center: Center, entry: CenterSubject, action: str) -> None:
+    if entry.profile_status in ALLOWED_FROM[action]:
+        return
+    status = entry.profile_status
+    if action == "submit" and status == ProfileStatus.NEW:
+        raise StateError(rules.PROFILE_NOTHING_TO_SUBMIT)
+    if action == "submit" and status == ProfileStatus.SUBMITTED:
+        raise StateError(rules.PROFILE_ALREADY_SUBMITTED.format(department=rules.department_of(center)))
+    if action == "submit":
+        raise StateError(rules.PROFILE_NO_CHANGES)
+    if action == "withdraw":
+        raise StateError(rules.PROFILE_NOT_SUBMITTED)
+    if action == "commitment" and status == ProfileStatus.APPROVED:
+        raise StateError(rules.COMMITMENT_IN_FORCE)
+    if action == "commitment":
+        raise StateError(rules.COMMITMENT_LOCKED)
+    raise StateError(rules.PROFILE_LOCKED.format(status=entry.get_profile_status_display()))
+
+
+def _locked(center: Center, center_subject: CenterSubject) -> CenterSubject:
+    # Re-read under a row lock so two tabs (or a tab and a reviewer) act one after the other.
+    return (
+        CenterSubject.objects.at(center)
+        .select_for_update(of=("self",))
+        .select_related("subject")
+        .get(pk=center_subject.pk)
+    )
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+
+def unit_name(entry: CenterSubject) -> str:
+    """The name this center knows the subject by (the registry's, or its own for local origins)."""
+    return entry.registry_data.get("name") or entry.subject.name
+
+
+def submitting_name(entry: CenterSubject) -> str:
+    """The name the profile being edited will put in force: a local origin may be renaming."""
+    if entry.origin in rules.LOCAL_ORIGINS and entry.profile_draft.get("name"):
+        return str(entry.profile_draft["name"])
+    return unit_name(entry)
+
+
+def commitment_title(center: Center, name: str) -> str:
+    # The title names the center and the unit exactly: a commitment made for another center, or
+    # before a rename, is recognisable without reading the PDF.
+    return f"诚信承诺书（{center.short_name}·{name}）"
+
+
+# --- the 诚信承诺书 ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentCheck:
+    document: Document | None
+    # The seal that makes it count: the unit's own seal, at 「承诺单位（盖章）」, with its certificate.
+    signature: Signature | None
+    problem: str | None  # None: it may be submitted
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _inside(signature: Signature, place: dict[str, Any] | None) -> bool:
+    if not place or signature.page != place.get("page"):
+        return False
+    x1, y1, x2, y2 = signature.box
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    return (
+        place["x"] <= cx <= place["x"] + place["width"] and place["y"] <= cy <= place["y"] + place["height"]
+    )
+
+
+def commitment_check(
+    *, center: Center, entry: CenterSubject, document: Document | None = None
+) -> CommitmentCheck:
+    """Whether the commitment carries a valid seal of the unit at place "unit".
+
+    The PDF is not verified again here. signing writes a Signature row only in seal_request_finish,
+    after its own verification (signing.verify.pdf_verify: chain to a trusted issuer, revocation,
+    a trusted time-stamp, coverage) said VALID for exactly the sealed bytes, and a document changes
+    only by appending further seals under a version check. The row is that verification's record;
+    checking again would parse the PDF on every page view and, done today, would wrongly refuse a
+    seal whose certificate was revoked after the time-stamp (signing's REVOKED_LATER rule).
+    """
+    document = document or entry.commitment
+    if document is None:
+        return CommitmentCheck(None, None, rules.COMMITMENT_MISSING)
+    name = submitting_name(entry)
+    if document.title != commitment_title(center, name) or document.subject_id != entry.subject_id:
+        return CommitmentCheck(document, None, rules.COMMITMENT_NAME_CHANGED.format(name=name))
+    subject = entry.subject
+    seal_kind = SealKind.UNIT if subject.kind == SubjectKind.UNIT else SealKind.PERSONAL
+    seals = list(
+        Signature.objects.filter(
+            document=document, seal__subject=subject, seal__kind=seal_kind, seal__holder_code=subject.code
+        ).order_by("version")
+    )
+    # One of the unit's certificates: bound to it now or before (an unbound key sealed as the unit's).
+    own = set(
+        BoundCertificate.objects.filter(
+            subject=subject, fingerprint__in=[s.certificate_fingerprint for s in seals]
+        ).values_list("fingerprint", flat=True)
+    )
+    place = document.places.get("unit")
+    for signature in seals:
+        if signature.certificate_fingerprint in own and _inside(signature, place):
+            return CommitmentCheck(document, signature, None)
+    return CommitmentCheck(document, None, rules.COMMITMENT_NOT_SEALED)
+
+
+def commitment_generate(*, actor: Actor, center: Center, center_subject: CenterSubject) -> Document:
+    """「生成诚信承诺书」: a new PDF addressed to this center, naming the unit as it will stand."""
+    unit_only(actor, "生成诚信承诺书")
+    _guard(center, center_subject, "commitment")  # early, before rendering; checked again locked
+    name = submitting_name(center_subject)
+    subject = center_subject.subject
+    today = timezone.localdate()
+    # Rendering happens here, outside any transaction (document_create commits the document itself).
+    document = signing_services.document_create(
+        actor=actor,
+        subject=subject,
+        kind="integrity_commitment",
+        title=commitment_title(center, name),
+        context={
+            "center_name": center.name,
+            "subject_name": name,
+            "subject_code": subject.code,
+            "signed_on": f"{today.year}年{today.month}月{today.day}日",
+        },
+    )
+    with transaction.atomic():
+        entry = _locked(center, center_subject)
+        _guard(center, entry, "commitment")
+        previous = entry.commitment_id
+        entry.commitment = document
+        entry.save(update_fields=["commitment", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="center_commitment.generated",
+            target=entry,
+            subject_id=entry.subject_id,
+            data={"center": center.code, "document": document.pk, "replaces": previous, "name": name},
+        )
+    return document
+
+
+# --- the profile: save, submit, withdraw -------------------------------------------------------------
+
+
+def _check_revision(entry: CenterSubject, expected_revision: int) -> None:
+    if entry.profile_revision != expected_revision:
+        when = timezone.localtime(entry.updated_at).strftime("%H:%M:%S")
+        raise ConflictError(
+            rules.PROFILE_CONFLICT.format(when=when),
+            current_revision=entry.profile_revision,
+            saved_data=entry.profile_draft,
+        )
+
+
+def profile_save(
+    *,
+    actor: Actor,
+    center: Center,
+    center_subject: CenterSubject,
+    data: dict[str, Any],
+    expected_revision: int,
+) -> CenterSubject:
+    """「保存」: keep the draft as typed. A save based on an older revision is refused."""
+    unit_only(actor, "修改单位信息")
+    allowed = rules.profile_fields(center_subject.origin)
+    if center_subject.origin not in rules.LOCAL_ORIGINS and set(data) & set(rules.REGISTRY_SIDE_FIELDS):
+        raise DomainError(rules.REGISTRY_FIELDS_READ_ONLY)
+    data = {key: value for key, value in data.items() if key in allowed}
+    with transaction.atomic():
+        entry = _locked(center, center_subject)
+        _guard(center, entry, "save")
+        _check_revision(entry, expected_revision)
+        changed = sorted(k for k in allowed if entry.profile_draft.get(k) != data.get(k))
+        entry.profile_draft = data
+        entry.profile_revision += 1
+        if entry.profile_status in (ProfileStatus.NEW, ProfileStatus.APPROVED):
+            entry.profile_status = ProfileStatus.DRAFT  # after approval: a change, the old stays in force
+        entry.save(update_fields=["profile_draft", "profile_revision", "profile_status", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="center_profile.saved",
+            target=entry,
+            subject_id=entry.subject_id,
+            data={"center": center.code, "revision": entry.profile_revision, "fields": changed},
+        )
+    return entry
+
+
+def missing_fields(entry: CenterSubject) -> list[str]:
+    """The field names still empty that 「提交」 needs."""
+    return [name for name in rules.profile_required(entry.origin) if not entry.profile_draft.get(name)]
+
+
+def profile_submit(
+    *,
+    actor: Actor,
+    center: Center,
+    center_subject: CenterSubject,
+    expected_revision: int,
+    now: dt.datetime | None = None,
+) -> CenterSubject:
+    """「提交」: decided by the center's rule — approved at once with permissions, or queued for review."""
+    unit_only(actor, "提交单位信息")
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = _locked(center, center_subject)
+        _guard(center, entry, "submit")
+        _check_revision(entry, expected_revision)
+        missing = missing_fields(entry)
+        if missing:
+            labels = [rules.PROFILE_LABELS[name] for name in missing]
+            raise IncompleteError(rules.PROFILE_MISSING.format(fields="、".join(labels)), fields=missing)
+        name = submitting_name(entry)
+        problem = rules.refund_name_problem(
+            account_name=str(entry.profile_draft.get("refund_account_name", "")), unit_name=name
+        )
+        if problem:
+            raise DomainError(problem, field="refund_account_name")
+        types = permissions.effective_types(center=center, center_subject=entry)
+        if not types:
+            raise DomainError(rules.NO_TYPES)
+        document = (
+            Document.objects.filter(pk=entry.commitment_id).defer("pdf").first()
+            if entry.commitment_id
+            else None
+        )
+        check = commitment_check(center=center, entry=entry, document=document)
+        if check.problem:
+            raise DomainError(check.problem)
+
+        decision = rules.profile_decision(center, types)
+        entry.submitted_at = now
+        audit_log(
+            actor=actor,
+            action="center_profile.submitted",
+            target=entry,
+            subject_id=entry.subject_id,
+            data={
+                "center": center.code,
+                "revision": entry.profile_revision,
+                "types": types,
+                "commitment": entry.commitment_id,
+                "signature": check.signature.pk if check.signature else None,
+                "automatic": decision.automatic,
+            },
+        )
+        if decision.automatic:
+            _approve(actor=actor, center=center, entry=entry, because=decision.because, opinion="", now=now)
+        else:
+            entry.profile_status = ProfileStatus.SUBMITTED
+            entry.save(update_fields=["profile_status", "submitted_at", "updated_at"])
+            review_services.review_open(
+                actor=actor,
+                center=center,
+                kind=ReviewKind.PROFILE,
+                target=entry,
+                title=f"主体信息{'变更' if entry.profile else '登记'}：{name}",
+                subject_name=name,
+                subject_code=entry.subject.code,
+                role=StaffRole.REVIEWER,
+                now=now,
+            )
+    return entry
+
+
+def profile_withdraw(*, actor: Actor, center: Center, center_subject: CenterSubject) -> CenterSubject:
+    """「撤回」 before the center decides: back to editing, the queue item withdrawn."""
+    with transaction.atomic():
+        entry = _locked(center, center_subject)
+        _guard(center, entry, "withdraw")
+        entry.profile_status = ProfileStatus.DRAFT
+        entry.save(update_fields=["profile_status", "updated_at"])
+        review_services.review_withdraw(actor=actor, target=entry)
+        audit_log(
+            actor=actor,
+            action="center_profile.withdrawn",
+            target=entry,
+            subject_id=entry.subject_id,
+            data={"center": center.code},
+        )
+    return entry
+
+
+def _approve(
+    *, actor: Actor, center: Center, entry: CenterSubject, because: str, opinion: str, now: dt.datetime
+) -> None:
+    """The draft comes into force; local origins' registry-side fields with it; permissions follow."""
+    old_name = unit_name(entry)
+    entry.profile = dict(entry.profile_draft)
+    fields = ["profile", "profile_status", "submitted_at", "decided_at", "decision_opinion", "updated_at"]
+    if entry.origin in rules.LOCAL_ORIGINS:
+        draft = entry.profile_draft
+        basic = dict(entry.registry_data.get("basic") or {})
+        basic.update({k: draft.get(k, "") for k in rules.REGISTRY_SIDE_FIELDS})
+        entry.registry_data = {**entry.registry_data, "name": draft.get("name") or old_name, "basic": basic}
+        fields.append("registry_data")
+    entry.profile_status = ProfileStatus.APPROVED
+    entry.decided_at = now
+    entry.decision_opinion = opinion
+    entry.save(update_fields=fields)
+    granted = permissions.permissions_grant(center=center, center_subject=entry, because=because, now=now)
+    audit_log(
+        actor=actor,
+        action="center_profile.approved",
+        target=entry,
+        subject_id=entry.subject_id,
+        data={
+            "center": center.code,
+            "because": because,
+            "granted": granted,
+            **({"renamed": [old_name, unit_name(entry)]} if unit_name(entry) != old_name else {}),
+        },
+    )
+
+
+def review_waiting(*, center: Center, entry: CenterSubject) -> ReviewItem | None:
+    """The undecided queue item of the profile (its due time is what the page promises)."""
+    return (
+        ReviewItem.objects.filter(
+            center=center,
+            target_type=CenterSubject._meta.label_lower,
+            target_id=str(entry.pk),
+            status__in=(ReviewStatus.OPEN, ReviewStatus.CLAIMED),
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+# --- the review queue's decisions on a profile (ReviewKind.PROFILE) ----------------------------------
+
+
+def _reviewed_entry(target_id: str) -> tuple[Center, CenterSubject]:
+    center = permissions.center_of_review(ReviewKind.PROFILE, CenterSubject, target_id, claimed=True)
+    entry = (
+        CenterSubject.objects.at(center)
+        .select_for_update(of=("self",))
+        .select_related("subject")
+        .filter(pk=target_id)
+        .first()
+    )
+    if entry is None:
+        raise NotFound()
+    if entry.profile_status != ProfileStatus.SUBMITTED:
+        raise StateError(rules.PROFILE_NOT_SUBMITTED)
+    return center, entry
+
+
+def _profile_approve(actor: Actor, target_id: str, opinion: str) -> None:
+    center, entry = _reviewed_entry(target_id)
+    because = rules.GRANTED_BY_REVIEW.format(**permissions.reviewer_line(actor, center))
+    _approve(actor=actor, center=center, entry=entry, because=because, opinion=opinion, now=timezone.now())
+
+
+def _profile_reject(actor: Actor, target_id: str, opinion: str) -> None:
+    center, entry = _reviewed_entry(target_id)
+    # The draft stays as submitted: the unit fixes what the opinion says and submits again.
+    entry.profile_status = ProfileStatus.REJECTED
+    entry.decided_at = timezone.now()
+    entry.decision_opinion = opinion
+    entry.save(update_fields=["profile_status", "decided_at", "decision_opinion", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="center_profile.rejected",
+        target=entry,
+        subject_id=entry.subject_id,
+        data={"center": center.code, "opinion": opinion},
+    )
+
+
+def _profile_describe(target_id: str) -> dict[str, Any]:
+    """What the reviewer reads: the registry's data, the profile as submitted, types, the seal."""
+    center = permissions.center_of_review(ReviewKind.PROFILE, CenterSubject, target_id)
+    entry = (
+        CenterSubject.objects.at(center)
+        .select_related("subject", "commitment")
+        .defer("commitment__pdf")
+        .get(pk=target_id)
+    )
+    labels = rules.PROFILE_LABELS
+    rows = [("统一社会信用代码", entry.subject.code), ("来源", entry.get_origin_display())]
+    rows += [
+        (labels[name], str(entry.profile_draft[name])) for name in labels if entry.profile_draft.get(name)
+    ]
+    held = permissions.types_of(center=center, center_subject=entry)
+    rows.append(("主体类型", "、".join(t.get_type_display() for t in held if t.effective_at) or "无"))
+    check = commitment_check(center=center, entry=entry)
+    seal = check.signature
+    rows.append(
+        (
+            "诚信承诺书",
+            f"已加盖单位公章（{seal.holder_name}，证书序列号 {seal.certificate_serial}，"
+            f"{timezone.localtime(seal.signed_at):%Y-%m-%d %H:%M}）"
+            if seal
+            else str(check.problem),
+        )
+    )
+    if entry.profile:
+        rows.append(("说明", "本单位已有审核通过的单位信息，此次为信息变更"))
+    return {"title": f"{center.short_name}·主体信息：{submitting_name(entry)}", "rows": rows}
+
+
+review_handler_register(
+    ReviewKind.PROFILE, approve=_profile_approve, reject=_profile_reject, describe=_profile_describe
+)
+
+
+# --- 丰台: registration at a center of its own (002 §3) ------------------------------------------------
+
+
+def registry_snapshot(subject: Subject) -> dict[str, Any]:
+    """What an own-registered subject's entry starts from: the platform's facts of it, in the keys
+    the registry sync writes, before the unit completes the rest at the center."""
+    return {
+        "code": subject.code,
+        "code_type": subject.code_type,
+        "kind": subject.kind,
+        "name": subject.name,
+        "status": subject.status,
+        "bidding_scope": subject.bidding_scope,
+        "basic": {"name": subject.name},
+        "records": [],
+    }
+
+
+def accepted_issuer_names(center: Center) -> list[str]:
+    """The CAs whose certificates the center accepts (empty: every issuer the platform trusts)."""
+    if not center.accepted_issuers:
+        return []
+    return list(TrustedIssuer.objects.filter(slug__in=center.accepted_issuers).values_list("name", flat=True))
+
+
+def register_check(*, center: Center, holder: verify.Holder) -> None:
+    """The certificate may register at this center: a unit's, from a CA the center accepts."""
+    if center.source != CenterSource.OWN:
+        raise DomainError(rules.REGISTER_NOT_HERE.format(center=center.name))
+    if center.accepted_issuers:
+        slug, issuer_name = TrustedIssuer.objects.filter(pk=holder.anchor.key).values_list(
+            "slug", "name"
+        ).first() or ("", holder.anchor.name)
+        if slug not in center.accepted_issuers:
+            raise DomainError(
+                rules.REGISTER_ISSUER_NOT_ACCEPTED.format(
+                    center=center.name, issuers="、".join(accepted_issuer_names(center)), issuer=issuer_name
+                )
+            )
+    if not registry_services.code_check(kind=SubjectKind.UNIT, code=holder.code)[1].ok:
+        raise DomainError(rules.REGISTER_UNIT_ONLY)
+
+
+def _join(*, actor: Actor, center: Center, subject: Subject, how: str) -> CenterSubject:
+    entry = CenterSubject.objects.at(center).create(
+        center=center,
+        subject=subject,
+        origin=SubjectOrigin.OWN,
+        registry_data=registry_snapshot(subject),
+    )
+    audit_log(
+        actor=actor,
+        action="center_subject.registered",
+        target=entry,
+        subject_id=subject.pk,
+        data={"center": center.code, "how": how},
+    )
+    return entry
+
+
+def center_join(
+    *, actor: Actor, center: Center, subject: Subject, holder: verify.Holder
+) -> tuple[CenterSubject, bool]:
+    """A subject the platform already has registers here with its certificate; (entry, created)."""
+    register_check(center=center, holder=holder)
+    with transaction.atomic():
+        Subject.objects.select_for_update().get(pk=subject.pk)  # one entry, even from two tabs
+        existing = CenterSubject.objects.at(center).filter(subject=subject).first()
+        if existing is not None:
+            return existing, False
+        return _join(actor=actor, center=center, subject=subject, how="existing_subject"), True
+
+
+def center_register(
+    *, center: Center, holder: verify.Holder, email: str, password: str, ip: str | None = None
+) -> tuple[Account, CenterSubject]:
+    """002 §3 新用户注册: the platform subject (name and code from the certificate, never typed),
+    the certificate bound to it, and its entry at this center — all or nothing."""
+    register_check(center=center, holder=holder)
+    with transaction.atomic():
+        account = registry_services.subject_register(
+            kind=SubjectKind.UNIT, code=holder.code, name=holder.name, password=password, email=email, ip=ip
+        )
+        subject = account.subject
+        assert subject is not None
+        actor = Actor(user=account, auth_method=AuthMethod.CERTIFICATE, ip=ip)
+        certificate_bind(actor=actor, subject=subject, holder=holder, how=BindingHow.REGISTRATION)
+        entry = _join(actor=actor, center=center, subject=subject, how="new_subject")
+    return account, entry

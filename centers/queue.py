@@ -1,0 +1,116 @@
+"""The worker's queue: Huey (coleifer/huey), on the store the settings name.
+
+GGZY_QUEUE_URL empty puts the queue in a SQLite file under var/ (queue.sqlite3): nothing to install
+or run, which is what `make run` uses. `sqlite:///path` names another file; `redis://…` uses Redis,
+as production does. GGZY_QUEUE_NAME keeps deployments (and tests) sharing one Redis apart.
+
+The queue only says "look at this now"; the database holds what must happen (centers.SyncState).
+Huey takes a message off the queue before running it, so a worker killed mid-task loses that
+message: centers/sync.sync_sweep finds the work it left and queues it again.
+
+The instance is built on first use from the settings of that moment (not at import, which would
+create the SQLite file whenever Django starts), and built again if they change.
+"""
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import close_old_connections, connections
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.api import TaskWrapper
+from huey.consumer import Consumer
+
+# An idle SQLite-backed worker polls the file: from every 50 ms after a task, backing off to at most
+# MAX_POLL_DELAY, so a change waits at most that long to be picked up. Redis blocks on the list
+# instead and wakes at once.
+FIRST_POLL_DELAY = 0.05
+MAX_POLL_DELAY = 0.2
+WORKER_THREADS = 2
+
+_lock = threading.Lock()
+# The instance of the settings last asked with (tests change them; a process otherwise never does).
+_current_queue: dict[tuple[str, str, str], tuple[Huey, dict[str, TaskWrapper]]] = {}
+
+
+def huey_queue() -> Huey:
+    """The Huey instance of the current settings, with every task of centers/tasks.py registered."""
+    return _current()[0]
+
+
+def enqueue(task: Callable[..., Any], *args: Any) -> None:
+    """Put a call of `task` (a function of centers/tasks.py) on the queue."""
+    wrappers = _current()[1]
+    if task.__name__ not in wrappers:
+        raise ValueError(f"{task.__name__} is not a task of centers/tasks.py")
+    wrappers[task.__name__](*args)
+
+
+def consumer(*, huey: Huey | None = None, workers: int = WORKER_THREADS) -> Consumer:
+    """Huey's consumer with worker threads, for run_worker (not started)."""
+    huey = huey or huey_queue()
+    return huey.create_consumer(
+        workers=workers,
+        worker_type="thread",
+        initial_delay=FIRST_POLL_DELAY,
+        backoff=1.5,
+        max_delay=MAX_POLL_DELAY,
+        # No periodic tasks: the 1-second jobs run in run_worker's own loop (core/worker.py).
+        periodic=False,
+        check_worker_health=True,
+    )
+
+
+def huey_build(*, url: str, name: str, var_dir: Path | str) -> Huey:
+    """A Huey on `url` (see the module docstring) with the tasks registered; used by tests too."""
+    huey: Huey
+    if not url or url.startswith("sqlite:"):
+        path = url.removeprefix("sqlite://") if url else str(Path(var_dir) / "queue.sqlite3")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # results=False: nothing reads a task's return value, so nothing is stored for it.
+        huey = SqliteHuey(name, filename=path, results=False)
+    elif url.startswith(("redis://", "rediss://", "unix://")):
+        huey = RedisHuey(name, url=url, results=False)
+    else:
+        raise ImproperlyConfigured(f"GGZY_QUEUE_URL must be empty, sqlite:///path or redis://…, not {url!r}")
+    _wire(huey)
+    return huey
+
+
+def task_wrappers(huey: Huey) -> dict[str, TaskWrapper]:
+    """Register every task of centers/tasks.py on `huey`, by function name."""
+    from centers.tasks import TASKS  # tasks.py imports the sync engine, which imports this module
+
+    return {task.__name__: huey.task(name=task.__name__)(task) for task in TASKS}
+
+
+def _current() -> tuple[Huey, dict[str, TaskWrapper]]:
+    key = (settings.GGZY_QUEUE_URL, settings.GGZY_QUEUE_NAME, str(settings.VAR_DIR))
+    with _lock:
+        if key not in _current_queue:
+            huey = huey_build(url=key[0], name=key[1], var_dir=key[2])
+            _current_queue.clear()
+            _current_queue[key] = (huey, task_wrappers(huey))
+        return _current_queue[key]
+
+
+def _wire(huey: Huey) -> None:
+    """Database connections of the worker threads, handled as a request would handle them."""
+
+    @huey.pre_execute()
+    def _fresh_connection(task: Any) -> None:
+        # A worker lives for days: drop a connection the database closed or that outlived
+        # CONN_MAX_AGE before using it.
+        close_old_connections()
+
+    @huey.post_execute()
+    def _tidy_connection(task: Any, task_value: Any, exc: BaseException | None) -> None:
+        close_old_connections()
+
+    @huey.on_shutdown()
+    def _close_connections() -> None:
+        # Each worker thread has its own connections; close them as the thread ends.
+        connections.close_all()
