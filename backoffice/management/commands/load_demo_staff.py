@@ -98,6 +98,7 @@ def login_lines(url: str) -> list[str]:
         f"    {label:<14}{username:<20}{name}  {id_number}"
         for username, _, name, _, _, id_number, label in DEMO_STAFF
     ]
+    lines.append("    （演示证书助手里有衡阳审核员李娟的个人证书，PIN 123456，可在登录页「CA证书登录」试用）")
     return lines
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from backoffice.management.commands.load_demo_staff import DEMO_STAFF
 from pki import issuing, services
 from pki.models import TrustedIssuer
 from pki.trust import trust_folder_write, trust_load
@@ -57,6 +58,9 @@ class Command(BaseCommand):
         self._soft(cas["demo-rsa"], store, "unit-changing-rsa", "常德示例招标代理有限公司", UNIT_CHANGING)
         self._soft(cas["demo-p256"], store, "person-valid-p256", "刘洋", PERSON_VALID, kind="person")
         self._soft(cas["demo-rsa"], store, "unregistered-rsa", UNREGISTERED_NAME, UNREGISTERED_CODE)
+        # A center reviewer's personal certificate: staff log in to the back-office with it too.
+        _, _, name, _, _, id_number, _ = next(s for s in DEMO_STAFF if s[0] == "hengyang_reviewer")
+        self._soft(cas["demo-p256"], store, "staff-hengyang-reviewer-p256", name, id_number, kind="person")
         token_note = self._token(var / "softhsm", cas["demo-p256"])
         origins = origin or ["http://127.0.0.1:8000", "http://localhost:8000"]
         self._agent_config(var / "agent", origins)
