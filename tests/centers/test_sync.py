@@ -23,10 +23,10 @@ from core.errors import StateError
 from core.models import AuditEntry
 from core.outbox import retry_delay
 from registry import events, services
-from registry.models import EventReason, RecordKind, SubjectEvent
+from registry.models import EventReason, SubjectEvent
 from tests.centers.syncparts import change_basic, queue_in_tmp  # noqa: F401 (fixture)
 from tests.conftest import actor
-from tests.factories import make_unit, submit_basic, upload
+from tests.factories import make_unit, submit_basic, submit_qualification
 
 pytestmark = pytest.mark.django_db
 
@@ -73,22 +73,8 @@ class TestEvents:
         assert last["bidding_scope"] == "paper" and last["records"] == []
 
     def test_void_and_unvoid_are_changes_and_the_snapshot_lists_submitted_records_only(self, unit):
-        from registry.models import QualificationType
-
         submit_basic(unit)
-        qt = QualificationType.objects.get(name="建筑工程施工总承包")
-        data = {
-            "cert_no": "D243000001",
-            "issuer": "湖南省住房和城乡建设厅",
-            "issued_on": "2022-01-01",
-            "valid_until": "2027-01-01",
-            "certificate_scan": upload(unit, "q.pdf"),
-            "items": [{"qualification_type": qt.pk, "grade": "二级", "scope": "房屋建筑"}],
-        }
-        record = services.record_create(
-            actor=actor(unit), subject=unit.subject, kind=RecordKind.QUALIFICATION, data=data
-        )
-        services.record_submit(actor=actor(unit, "certificate"), record=record, expected_revision=1)
+        record = submit_qualification(unit)
         services.record_void(actor=actor(unit), record=record)
         services.record_unvoid(actor=actor(unit), record=record)
         rows = list(SubjectEvent.objects.filter(subject=unit.subject).order_by("seq"))
@@ -307,7 +293,8 @@ class TestOverviewPage:
         for row in rows.values():
             assert row.label in page and row.detail in page
         assert "待完善" in page  # the profile status of the entry at 常德
-        assert 'href="/centers/changde/"' in page and 'href="/centers/fengtai/"' in page
+        assert 'href="/centers/changde/"' in page and 'href="/centers/fengtai/register/"' in page
+        assert "同步完成后可进入" in page  # 衡阳 is stopped: nothing there to enter yet
         assert 'hx-trigger="every 2s"' in page  # 衡阳 is waiting: the table refreshes itself
         assert "交易中心" in page and 'href="/centers/"' in page  # the left menu
 
