@@ -16,7 +16,7 @@ from backoffice.forms import (
     add_domain_error,
 )
 from core.errors import DomainError, NotFound
-from review import calendar, rules, selectors, services_admin
+from review import calendar, selectors, services_admin
 from review.permissions import Permission
 
 STAFF_ADDED = "已添加工作人员{name}。"
@@ -106,7 +106,6 @@ def staff_change(request: StaffRequest, pk: int) -> HttpResponse:
             "form": form,
             "history": selectors.staff_history(member),
             "is_self": member.pk == request.staff.pk,
-            "action_labels": rules.ACTION_LABELS,
         },
     )
 

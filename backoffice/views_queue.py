@@ -123,6 +123,5 @@ def item(request: StaffRequest, pk: int) -> HttpResponse:
                 kind=found.kind, target_type=found.target_type, target_id=found.target_id, title=found.title
             ),
             "history": selectors.item_history(found),
-            "action_labels": rules.ACTION_LABELS,
         },
     )

@@ -134,7 +134,11 @@ def commitment_check(
     if document is None:
         return CommitmentCheck(None, None, rules.COMMITMENT_MISSING)
     name = submitting_name(entry)
-    if document.title != commitment_title(center, name) or document.subject_id != entry.subject_id:
+    if document.subject_id != entry.subject_id or not document.title.startswith(
+        commitment_title(center, "")[:-1]
+    ):
+        return CommitmentCheck(document, None, rules.COMMITMENT_OTHER_CENTER.format(center=center.name))
+    if document.title != commitment_title(center, name):
         return CommitmentCheck(document, None, rules.COMMITMENT_NAME_CHANGED.format(name=name))
     subject = entry.subject
     seal_kind = SealKind.UNIT if subject.kind == SubjectKind.UNIT else SealKind.PERSONAL

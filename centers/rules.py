@@ -146,17 +146,8 @@ REGISTRY_SIDE_FIELDS = (
     "registered_address",
 )
 REGISTRY_SIDE_REQUIRED = ("name", "legal_rep_name", "legal_rep_id_number", "registered_address")
-# The center's own fields (000 §7 基本信息 beyond the registry's): notices, the deposit refund account.
-CENTER_FIELDS = (
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "refund_bank_name",
-    "refund_account_name",
-    "refund_account",
-    "safety_licence_no",
-    "introduction",
-)
+# The center's own fields (000 §7 基本信息 beyond the registry's): notices, the deposit refund account;
+# all required but the two optional ones at the end.
 CENTER_REQUIRED = (
     "contact_name",
     "contact_phone",
@@ -165,6 +156,7 @@ CENTER_REQUIRED = (
     "refund_account_name",
     "refund_account",
 )
+CENTER_FIELDS = (*CENTER_REQUIRED, "safety_licence_no", "introduction")
 
 
 # Each field's full name, for messages and the reviewer's description (the form's labels are
@@ -224,6 +216,7 @@ NO_TYPES = "请先在「主体类型」中选择至少一种主体类型，再�
 
 COMMITMENT_MISSING = "请先生成诚信承诺书，并加盖单位公章后再提交。"
 COMMITMENT_NOT_SEALED = "诚信承诺书尚未加盖本单位的单位公章（须在「承诺单位（盖章）」处，使用本单位的CA证书签章），请签章后再提交。"
+COMMITMENT_OTHER_CENTER = "这份诚信承诺书不是为{center}生成的，请在本中心重新生成诚信承诺书并签章。"
 COMMITMENT_NAME_CHANGED = "诚信承诺书上的单位名称与当前单位名称「{name}」不一致，请重新生成诚信承诺书并签章。"
 COMMITMENT_LOCKED = "单位信息正在审核中，审核完成前不能重新生成诚信承诺书。"
 COMMITMENT_IN_FORCE = (

@@ -4,8 +4,6 @@ a refusal is shown on the same page with the input kept."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from django.contrib import messages
@@ -23,10 +21,8 @@ from centers.views_base import CenterRequest, center_page
 from centers.views_profile import center_context
 from core.errors import DomainError, IncompleteError
 from core.http import json_body
-from pki import services as pki_services
-from pki import verify
 from pki.models import ChallengePurpose
-from pki.views import site_origin
+from pki.views import signed_holder_from
 from registry.attachments import attachment_store
 from registry.auth import ACTING_PERSON_KEY, actor_for
 
@@ -312,28 +308,13 @@ def activation_detail(request: CenterRequest, pk: int) -> HttpResponse:
     )
 
 
-def _signature(body: dict[str, Any]) -> bytes:
-    try:
-        return base64.b64decode(str(body.get("signature", "")), validate=True)
-    except (binascii.Error, ValueError):
-        raise DomainError(verify.BAD_SIGNATURE) from None
-
-
 @center_page
 @require_POST
 def activation_activate(request: CenterRequest, pk: int) -> JsonResponse:
     """The agent's signature with the person's certificate over a challenge of this session."""
     practitioner = practitioners.practitioner_get_for(center_subject=request.center_subject, pk=pk)
     try:
-        body = json_body(request)
-        holder = pki_services.signed_holder(
-            nonce=str(body.get("nonce", "")),
-            session_key=request.session.session_key,
-            purpose=ChallengePurpose.BIND,
-            origin=site_origin(request),
-            certificate=str(body.get("certificate", "")),
-            signature=_signature(body),
-        )
+        holder = signed_holder_from(request, json_body(request), ChallengePurpose.BIND)
         made = activation.activation_create(
             actor=actor_for(request), center=request.center, practitioner=practitioner, holder=holder
         )

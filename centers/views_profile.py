@@ -4,8 +4,6 @@ domain error is shown on the same page with the input kept."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from django.contrib import messages
@@ -23,8 +21,7 @@ from core.http import json_body
 from pki import services as pki_services
 from pki.models import BoundCertificate, ChallengePurpose
 from pki.sessions import CERTIFICATE_SESSION_KEY, start_certificate_session
-from pki.verify import BAD_SIGNATURE
-from pki.views import site_origin
+from pki.views import signed_holder_from
 from registry.auth import actor_for, client_ip
 from registry.models import BiddingScope, CodeType, SubjectKind, SubjectStatus
 from registry.selectors import subject_for_code
@@ -387,13 +384,6 @@ def role(request: CenterRequest) -> HttpResponse:
 # --- 丰台: 新用户注册 with a certificate (002 §3) ------------------------------------------------------------
 
 
-def _signature_bytes(body: dict[str, Any]) -> bytes:
-    try:
-        return base64.b64decode(str(body.get("signature", "")), validate=True)
-    except (binascii.Error, ValueError):
-        raise DomainError(BAD_SIGNATURE) from None
-
-
 def _own_center(code: str) -> Center:
     try:
         center = selectors.center_get(code=code)
@@ -425,15 +415,7 @@ def register(request: HttpRequest, center: str) -> HttpResponse:
             },
         )
     try:
-        body = json_body(request)
-        holder = pki_services.signed_holder(
-            nonce=str(body.get("nonce", "")),
-            session_key=request.session.session_key,
-            purpose=ChallengePurpose.LOGIN,
-            origin=site_origin(request),
-            certificate=str(body.get("certificate", "")),
-            signature=_signature_bytes(body),
-        )
+        holder = signed_holder_from(request, json_body(request), ChallengePurpose.LOGIN)
         profiles.register_check(center=own, holder=holder)
         subject = subject_for_code(holder.code)
         if subject is None:

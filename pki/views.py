@@ -47,7 +47,10 @@ def _error(error: DomainError, status: int = 400) -> JsonResponse:
     return JsonResponse({"ok": False, "error": error.message}, status=status)
 
 
-def _signed_holder(request: HttpRequest, body: dict[str, Any], purpose: str) -> verify.Holder:
+def signed_holder_from(request: HttpRequest, body: dict[str, Any], purpose: str) -> verify.Holder:
+    """The holder the agent's signature in a JSON body proves, over a challenge this session was
+    issued for `purpose`. For every view that takes one (here, and a center's registration and
+    certificate activation)."""
     return services.signed_holder(
         nonce=str(body.get("nonce", "")),
         session_key=request.session.session_key,
@@ -74,7 +77,7 @@ def challenge(request: HttpRequest) -> JsonResponse:
 @require_POST
 def login(request: HttpRequest) -> JsonResponse:
     try:
-        holder = _signed_holder(request, json_body(request), ChallengePurpose.LOGIN)
+        holder = signed_holder_from(request, json_body(request), ChallengePurpose.LOGIN)
         hooked = login_by_hooks(request, holder)
         if hooked:
             return JsonResponse({"ok": True, "redirect": hooked})
@@ -133,7 +136,7 @@ def certificate_detail(request: SubjectRequest, pk: int) -> HttpResponse:
 def certificate_bind(request: SubjectRequest) -> JsonResponse:
     """002 §4: bind one more key while logged in (by password or by another certificate)."""
     try:
-        holder = _signed_holder(request, json_body(request), ChallengePurpose.BIND)
+        holder = signed_holder_from(request, json_body(request), ChallengePurpose.BIND)
         services.certificate_bind(
             actor=actor_for(request), subject=request.subject, holder=holder, how=BindingHow.MANUAL
         )
@@ -196,7 +199,7 @@ def detect_signature(request: HttpRequest) -> JsonResponse:
     """签章检测: the agent signs a detection challenge; the signature and the certificate are checked here."""
     body = json_body(request)
     try:
-        holder = _signed_holder(request, body, ChallengePurpose.DETECT)
+        holder = signed_holder_from(request, body, ChallengePurpose.DETECT)
     except DomainError as error:
         checks = [{"name": "签名检测", "ok": False, "message": error.message}]
         return JsonResponse({"ok": False, "checks": checks})

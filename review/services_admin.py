@@ -31,11 +31,17 @@ def _checked_roles(roles: list[str]) -> list[str]:
     return chosen
 
 
-def _checked_id_number(id_number: str, *, other_than: int | None = None) -> str:
+def _resident_id(id_number: str) -> str:
+    """The ID number, normalised, or the reason it is no valid resident ID number."""
     code = identifiers.normalize_code(id_number)
     check = identifiers.check_resident_id(code)
     if not check.ok:
         raise DomainError(check.error, field="id_number")
+    return code
+
+
+def _checked_id_number(id_number: str, *, other_than: int | None = None) -> str:
+    code = _resident_id(id_number)
     # The certificate login finds the account by this number: two active accounts with it would
     # make a certificate log in as whichever came first.
     holders = StaffMember.objects.filter(id_number=code, account__is_active=True)
@@ -339,10 +345,7 @@ def staff_member_seed(
     """For management commands (demo data, a deployment's first administrator), which run before
     any administrator exists: makes the account or brings it to the given roles and center.
     A password is set only when the account is made."""
-    code = identifiers.normalize_code(id_number)
-    check = identifiers.check_resident_id(code)
-    if not check.ok:
-        raise DomainError(check.error, field="id_number")
+    code = _resident_id(id_number)
     chosen = _checked_roles(roles)
     with transaction.atomic():
         account = Account.objects.filter(username=username).first()

@@ -9,7 +9,7 @@ from core.audit import Actor
 from registry import samples, services
 from registry.attachments import attachment_store
 from registry.identifiers import resident_id_check_char, uscc_check_char
-from registry.models import Account, Record, RecordKind
+from registry.models import Account, QualificationType, Record, RecordKind
 from registry.samples import pdf_bytes, png_bytes
 
 PASSWORD = "Test2026pass"
@@ -84,5 +84,29 @@ def submit_basic(account: Account, method: str = "password", **overrides: Any) -
         expected_revision=record.draft.revision,
     )
     services.record_submit(actor=actor, record=record, expected_revision=version.revision)
+    record.refresh_from_db()
+    return record
+
+
+def submit_qualification(account: Account) -> Record:
+    """A 资质 record of the unit (建筑工程施工总承包二级), created and submitted with its certificate."""
+    qt = QualificationType.objects.get(name="建筑工程施工总承包")
+    data = {
+        "cert_no": "D243000001",
+        "issuer": "湖南省住房和城乡建设厅",
+        "issued_on": "2022-01-01",
+        "valid_until": "2027-01-01",
+        "certificate_scan": upload(account, "q.pdf"),
+        "items": [{"qualification_type": qt.pk, "grade": "二级", "scope": "房屋建筑"}],
+    }
+    record = services.record_create(
+        actor=Actor(user=account, auth_method="password"),
+        subject=account.subject,
+        kind=RecordKind.QUALIFICATION,
+        data=data,
+    )
+    services.record_submit(
+        actor=Actor(user=account, auth_method="certificate"), record=record, expected_revision=1
+    )
     record.refresh_from_db()
     return record

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import template
 
-from review import calendar
+from review import calendar, rules
 
 register = template.Library()
 
@@ -24,5 +24,6 @@ def masked(id_number: str) -> str:
 
 
 @register.filter
-def get_item(mapping: dict, key: str) -> object:
-    return mapping.get(key, "")
+def action_label(action: str) -> str:
+    """An audit row's action as staff read it, or "" for an action without a label."""
+    return rules.ACTION_LABELS.get(action, "")

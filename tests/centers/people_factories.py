@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from centers import practitioners
+from centers import practitioners, unbind
 from centers.models import (
     Center,
     CenterSubject,
@@ -22,10 +22,14 @@ from centers.models import (
     Practitioner,
     PractitionerField,
     SubjectType,
+    UnbindReason,
+    UnbindRequest,
 )
 from centers.practitioners import PractitionerDetails
 from core.audit import Actor
 from pki import issuing
+from pki import services as pki_services
+from pki.models import BoundCertificate
 from registry.attachments import attachment_store
 from registry.models import Account, Attachment
 from registry.samples import pdf_bytes, png_bytes
@@ -35,10 +39,6 @@ from tests import pkiparts
 from tests.factories import make_staff, make_unit, new_resident_id
 
 _files = itertools.count(1)
-
-
-def center(code: str = "changde") -> Center:
-    return Center.objects.get(code=code)
 
 
 def enter(account: Account, at: Center, types: tuple[str, ...] = (SubjectType.AGENCY,)) -> CenterSubject:
@@ -64,6 +64,11 @@ def make_agency(
 
 def unit_actor(account: Account, method: str = "password", acting_person: str = "") -> Actor:
     return Actor(user=account, auth_method=method, acting_person=acting_person)
+
+
+def acting_for(account: Account) -> Actor:
+    """A practitioner logged in with a personal certificate, acting for the unit (代理操作人)."""
+    return unit_actor(account, "certificate", acting_person="张三（4304**********1234）")
 
 
 def stored(account: Account, name: str = "scan.pdf") -> Attachment:
@@ -101,6 +106,11 @@ def make_reviewer(
     account = make_staff(username)
     StaffMember.objects.create(account=account, center=at, name=f"{username}姓名", roles=list(roles))
     return Actor(user=account, auth_method="certificate")
+
+
+def make_support(at: Center) -> Actor:
+    """The center's technical support (技术支持), who decides 解绑申请."""
+    return make_reviewer(at, username="support", roles=(StaffRole.SUPPORT,))
 
 
 def open_item(target: Any) -> ReviewItem:
@@ -149,6 +159,24 @@ def make_practitioner(
     return made
 
 
+def make_unbind_request(
+    account: Account, entry: CenterSubject, bound: BoundCertificate | None, **overrides: Any
+) -> UnbindRequest:
+    """A complete 解绑申请 for `bound`, filed from a password login (the key is what was lost)."""
+    values = {
+        "actor": unit_actor(account),
+        "center": entry.center,
+        "center_subject": entry,
+        "certificate_pk": bound.pk if bound else None,
+        "reason": UnbindReason.LOST,
+        "explanation": "USB Key 于2026年11月遗失，已向CA机构补办新证书。",
+        "letter": stored(account, "解绑申请书.pdf"),
+        "licence": stored(account, "营业执照.png"),
+    }
+    values.update(overrides)
+    return unbind.unbind_request_create(**values)
+
+
 # --- certificates ------------------------------------------------------------------------------
 
 
@@ -172,3 +200,14 @@ def person_key(ca: issuing.CA, practitioner: Practitioner, **options: Any) -> pk
     options.setdefault("name", practitioner.name)
     options.setdefault("code", practitioner.id_number)
     return pkiparts.holder(ca, kind="person", **options)
+
+
+def bind_unit_key(ca: issuing.CA, account: Account) -> BoundCertificate:
+    """A new certificate of the unit from `ca`, bound to it by hand."""
+    key = pkiparts.holder(ca, name=account.subject.name, code=account.subject.code)
+    return pki_services.certificate_bind(
+        actor=unit_actor(account, "certificate"),
+        subject=account.subject,
+        holder=pki_services.certificate_check(certificate=key.pem),
+        how="manual",
+    )

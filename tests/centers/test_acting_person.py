@@ -6,15 +6,11 @@ import pytest
 from centers import permissions, profiles
 from centers.models import SubjectType
 from centers.people_rules import UNIT_ONLY
-from core.audit import Actor
 from core.errors import DomainError
 from tests.centers import factories
+from tests.centers.people_factories import acting_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _acting(account):
-    return Actor(user=account, auth_method="certificate", acting_person="李四（4304**********1234）")
 
 
 def test_acting_person_cannot_change_save_or_submit_the_units_profile():
@@ -22,7 +18,7 @@ def test_acting_person_cannot_change_save_or_submit_the_units_profile():
     center = factories.center()
     with pytest.raises(DomainError) as saved:
         profiles.profile_save(
-            actor=_acting(account),
+            actor=acting_for(account),
             center=center,
             center_subject=entry,
             data=factories.profile_data(entry),
@@ -31,11 +27,11 @@ def test_acting_person_cannot_change_save_or_submit_the_units_profile():
     assert saved.value.message == UNIT_ONLY.format(action="修改单位信息")
     with pytest.raises(DomainError) as submitted:
         profiles.profile_submit(
-            actor=_acting(account), center=center, center_subject=entry, expected_revision=0
+            actor=acting_for(account), center=center, center_subject=entry, expected_revision=0
         )
     assert submitted.value.message == UNIT_ONLY.format(action="提交单位信息")
     with pytest.raises(DomainError) as generated:
-        profiles.commitment_generate(actor=_acting(account), center=center, center_subject=entry)
+        profiles.commitment_generate(actor=acting_for(account), center=center, center_subject=entry)
     assert generated.value.message == UNIT_ONLY.format(action="生成诚信承诺书")
 
 
@@ -44,7 +40,7 @@ def test_acting_person_cannot_add_a_subject_type_but_the_unit_can():
     center = factories.center()
     with pytest.raises(DomainError) as added:
         permissions.subject_type_add(
-            actor=_acting(account), center=center, center_subject=entry, type=SubjectType.TENDEREE
+            actor=acting_for(account), center=center, center_subject=entry, type=SubjectType.TENDEREE
         )
     assert added.value.message == UNIT_ONLY.format(action="新增主体类型")
     added_by_unit = permissions.subject_type_add(

@@ -19,8 +19,9 @@ from pki.models import TrustedIssuer
 from registry.auth import ACTING_PERSON_KEY, AUTH_METHOD_KEY, CERTIFICATE
 from registry.models import Subject, SubjectStatus
 from registry.samples import pdf_bytes
+from tests.centers.factories import center
 from tests.centers.people_factories import (
-    center,
+    acting_for,
     make_agency,
     make_practitioner,
     person_key,
@@ -154,7 +155,7 @@ def test_acting_person_may_neither_activate_nor_revoke(trusted, agency):
     account, entry = agency
     person = make_practitioner(account, entry, state="approved")
     key = person_key(trusted["rsa"], person)
-    acting = unit_actor(account, "certificate", acting_person="张三（4304**********1234）")
+    acting = acting_for(account)
     message = rules.UNIT_ONLY.format(action=rules.ACTION_ACTIVATION)
     with pytest.raises(DomainError) as refused:
         activate(account, person, key, actor=acting)

@@ -24,17 +24,11 @@ from tests.centers.factories import (
     center_cas,
     profile_data,
     sealed_commitment,
-    trust_center_cas,
     use_own_tsa,
 )
 from tests.factories import make_unit, new_uscc
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def trusted(db, tmp_path):
-    return trust_center_cas(tmp_path / "trust")
 
 
 REGISTER = "/centers/fengtai/register/"

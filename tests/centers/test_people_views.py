@@ -11,18 +11,18 @@ from centers.models import Practitioner, PractitionerStatus, RequestStatus, Unbi
 from registry.identifiers import check_resident_id
 from registry.models import Attachment
 from registry.samples import pdf_bytes, png_bytes
-from review.models import StaffRole
+from tests.centers.factories import center
 from tests.centers.people_factories import (
-    center,
+    bind_unit_key,
     decide,
     make_agency,
     make_practitioner,
-    make_reviewer,
+    make_support,
+    make_unbind_request,
+    stored,
     trust_all,
-    unit_actor,
 )
 from tests.factories import make_unit
-from tests.pkiparts import holder
 
 pytestmark = pytest.mark.django_db
 
@@ -166,8 +166,6 @@ def test_a_refused_file_is_named_and_the_other_field_is_kept(agency, client_of):
 def test_another_subjects_file_id_cannot_be_slipped_in(agency, client_of):
     account, _ = agency
     other = make_unit(name="别人家")
-    from tests.centers.people_factories import stored
-
     theirs = stored(other, "别人的身份证.png")
     page = page_of(client_of(account).post(NEW, form_data(id_card=str(theirs.pk))))
     assert rules.DOCUMENT_NOT_OWN in page and "别人的身份证.png" not in page
@@ -255,17 +253,8 @@ def test_activation_pages_list_approved_people_and_refuse_the_others(agency, cli
 
 @pytest.fixture
 def bound(tmp_path, agency):
-    from pki import services as pki_services
-
     account, _ = agency
-    cas = trust_all(tmp_path / "trust")
-    key = holder(cas["rsa"], name=account.subject.name, code=account.subject.code)
-    return pki_services.certificate_bind(
-        actor=unit_actor(account, "certificate"),
-        subject=account.subject,
-        holder=pki_services.certificate_check(certificate=key.pem),
-        how="manual",
-    )
+    return bind_unit_key(trust_all(tmp_path / "trust")["rsa"], account)
 
 
 def test_unbind_request_with_a_missing_licence_keeps_the_letter_and_the_words(agency, bound, client_of):
@@ -307,24 +296,10 @@ def test_unbind_request_with_a_missing_licence_keeps_the_letter_and_the_words(ag
 
 
 def test_unbind_decided_shows_the_result_and_the_opinion(agency, bound, client_of):
-    from centers import unbind
-
     account, entry = agency
     client = client_of(account)
-    from tests.centers.people_factories import stored
-
-    made = unbind.unbind_request_create(
-        actor=unit_actor(account),
-        center=entry.center,
-        center_subject=entry,
-        certificate_pk=bound.pk,
-        reason="code_changed",
-        explanation="统一社会信用代码变更",
-        letter=stored(account, "letter.pdf"),
-        licence=stored(account, "licence.pdf"),
-    )
-    support = make_reviewer(entry.center, username="support", roles=(StaffRole.SUPPORT,))
-    decide(support, made, approve=True, opinion="已核对营业执照")
+    made = make_unbind_request(account, entry, bound)
+    decide(make_support(entry.center), made, approve=True, opinion="已核对营业执照")
     page = page_of(client.get(f"/centers/changde/unbind/{made.pk}/"))
     assert "已解绑" in page and "已核对营业执照" in page
     assert "已解绑" in page_of(client.get("/centers/changde/unbind/"))
@@ -332,20 +307,8 @@ def test_unbind_decided_shows_the_result_and_the_opinion(agency, bound, client_o
 
 
 def test_unbind_withdraw_and_another_units_request_is_404(agency, bound, client_of):
-    from centers import unbind
-    from tests.centers.people_factories import stored
-
     account, entry = agency
-    made = unbind.unbind_request_create(
-        actor=unit_actor(account),
-        center=entry.center,
-        center_subject=entry,
-        certificate_pk=bound.pk,
-        reason="lost",
-        explanation="遗失",
-        letter=stored(account, "letter.pdf"),
-        licence=stored(account, "licence.pdf"),
-    )
+    made = make_unbind_request(account, entry, bound)
     other, _ = make_agency(center(), name="旁观者有限公司")
     assert client_of(other).get(f"/centers/changde/unbind/{made.pk}/").status_code == 404
     assert client_of(other).post(f"/centers/changde/unbind/{made.pk}/withdraw/").status_code == 404

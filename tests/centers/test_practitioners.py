@@ -11,14 +11,16 @@ from core.models import AuditEntry
 from registry.identifiers import check_resident_id
 from review import rules as review_rules
 from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
+from tests.centers.factories import center
 from tests.centers.people_factories import (
+    acting_for,
     all_documents,
-    center,
     decide,
     details,
     make_agency,
     make_practitioner,
     make_reviewer,
+    make_support,
     open_item,
     stored,
     unit_actor,
@@ -243,7 +245,7 @@ def test_only_a_reviewer_of_that_center_decides():
     at = center()
     account, entry = make_agency(at)
     made = make_practitioner(account, entry, state="submitted")
-    support = make_reviewer(at, username="support", roles=(StaffRole.SUPPORT,))
+    support = make_support(at)
     with pytest.raises(DomainError) as refused:
         decide(support, made, approve=True)
     assert refused.value.message == review_rules.WRONG_ROLE.format(role="审核员")
@@ -254,7 +256,7 @@ def test_only_a_reviewer_of_that_center_decides():
 def test_a_practitioner_acting_for_the_unit_may_not_manage_practitioners():
     account, entry = make_agency(center())
     made = make_practitioner(account, entry)
-    acting = unit_actor(account, "certificate", acting_person="张三（4304**********1234）")
+    acting = acting_for(account)
     message = rules.UNIT_ONLY.format(action=rules.ACTION_PRACTITIONERS)
     for call in (
         lambda: create(account, entry, actor=acting),
@@ -285,7 +287,6 @@ def test_lists_are_per_field_and_per_agency():
 
 def test_the_reviewer_reads_the_person_and_their_documents():
     from centers.practitioners import practitioner_describe
-    from tests.centers.people_factories import center, make_agency, make_practitioner
 
     account, entry = make_agency(center("changde"))
     person = make_practitioner(account, entry, state="submitted")

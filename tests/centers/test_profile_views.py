@@ -20,26 +20,10 @@ from tests.centers.factories import (
     save_profile,
     sealed_commitment,
     submit,
-    trust_center_cas,
-    unit_key,
-    use_own_tsa,
 )
 from tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def trusted(db, tmp_path):
-    return trust_center_cas(tmp_path / "trust")
-
-
-@pytest.fixture
-def key_for(trusted, settings):
-    """A bound certificate of the unit, from the RSA issuer (PDF seals are RSA or ECDSA), and the
-    platform's own TSA for its seals."""
-    use_own_tsa(settings)
-    return lambda account, **kw: unit_key(trusted["demo-rsa"], account, **kw)
 
 
 def page(response) -> str:

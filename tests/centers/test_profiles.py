@@ -32,27 +32,11 @@ from tests.centers.factories import (
     seal,
     sealed_commitment,
     submit,
-    trust_center_cas,
-    unit_key,
     unit_seal,
-    use_own_tsa,
 )
 from tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def trusted(db, tmp_path):
-    return trust_center_cas(tmp_path / "trust")
-
-
-@pytest.fixture
-def key_for(trusted, settings):
-    """A bound certificate of the unit, from the RSA issuer (PDF seals are RSA or ECDSA), and the
-    platform's own TSA for its seals."""
-    use_own_tsa(settings)
-    return lambda account, **kw: unit_key(trusted["demo-rsa"], account, **kw)
 
 
 def codes(entry) -> set[str]:
@@ -254,7 +238,7 @@ def test_a_commitment_made_for_another_center_is_not_this_centers(key_for):
     entry.save(update_fields=["commitment"])
     with pytest.raises(DomainError) as refused:
         submit(account, entry)
-    assert refused.value.message == rules.COMMITMENT_NAME_CHANGED.format(name="常德诚信建设有限公司")
+    assert refused.value.message == rules.COMMITMENT_OTHER_CENTER.format(center="常德市公共资源交易中心")
 
 
 # --- 常德: approved on the sealed commitment ---------------------------------------------------------------

@@ -5,7 +5,7 @@ import pytest
 
 from centers import people_rules as rules
 from centers import unbind
-from centers.models import RequestStatus, UnbindReason
+from centers.models import RequestStatus
 from core.errors import DomainError, StateError
 from core.models import AuditEntry
 from pki import rules as pki_rules
@@ -13,18 +13,21 @@ from pki import services as pki_services
 from pki.models import BoundCertificate
 from review import rules as review_rules
 from review.models import ReviewKind, ReviewStatus, StaffRole
+from tests.centers.factories import center
 from tests.centers.people_factories import (
-    center,
+    acting_for,
+    bind_unit_key,
     decide,
     enter,
     make_reviewer,
+    make_support,
+    make_unbind_request,
     open_item,
     stored,
     trust_all,
     unit_actor,
 )
 from tests.factories import make_unit
-from tests.pkiparts import holder
 
 pytestmark = pytest.mark.django_db
 
@@ -34,41 +37,17 @@ def trusted(tmp_path):
     return trust_all(tmp_path / "trust")
 
 
-def bind(trusted, account, algorithm="rsa"):
-    key = holder(trusted[algorithm], name=account.subject.name, code=account.subject.code)
-    return pki_services.certificate_bind(
-        actor=unit_actor(account, "certificate"),
-        subject=account.subject,
-        holder=pki_services.certificate_check(certificate=key.pem),
-        how="manual",
-    )
-
-
 @pytest.fixture
 def bidder(trusted):
     """Any unit may ask, not only agencies: a bidder at 丰台 whose key was lost."""
     account = make_unit(name="丰台供应商科技有限公司")
-    return account, enter(account, center("fengtai"), types=("supplier",)), bind(trusted, account)
-
-
-def request_unbind(account, entry, bound, **overrides):
-    values = {
-        "actor": unit_actor(account),  # a password login: the key is what was lost
-        "center": entry.center,
-        "center_subject": entry,
-        "certificate_pk": bound.pk if bound else None,
-        "reason": UnbindReason.LOST,
-        "explanation": "USB Key 于2026年11月遗失，已向CA机构补办新证书。",
-        "letter": stored(account, "解绑申请书.pdf"),
-        "licence": stored(account, "营业执照.png"),
-    }
-    values.update(overrides)
-    return unbind.unbind_request_create(**values)
+    entry = enter(account, center("fengtai"), types=("supplier",))
+    return account, entry, bind_unit_key(trusted["rsa"], account)
 
 
 def test_a_password_login_files_the_request_for_technical_support(bidder):
     account, entry, bound = bidder
-    made = request_unbind(account, entry, bound)
+    made = make_unbind_request(account, entry, bound)
 
     assert made.status == RequestStatus.SUBMITTED and made.certificate == bound
     assert made.letter["name"] == "解绑申请书.pdf" and made.licence["name"] == "营业执照.png"
@@ -87,7 +66,7 @@ def test_refusals_say_what_is_missing(trusted, bidder):
     cases = [
         ({"certificate_pk": None}, rules.UNBIND_CERTIFICATE_NOT_FOUND, "certificate"),
         (
-            {"certificate_pk": bind(trusted, other, "p256").pk},
+            {"certificate_pk": bind_unit_key(trusted["p256"], other).pk},
             rules.UNBIND_CERTIFICATE_NOT_FOUND,
             "certificate",
         ),
@@ -104,7 +83,7 @@ def test_refusals_say_what_is_missing(trusted, bidder):
     ]
     for overrides, message, field in cases:
         with pytest.raises(DomainError) as refused:
-            request_unbind(account, entry, bound, **overrides)
+            make_unbind_request(account, entry, bound, **overrides)
         assert (refused.value.message, refused.value.field) == (message, field), overrides
     assert not unbind.unbind_requests_for(center_subject=entry).exists()
 
@@ -115,21 +94,21 @@ def test_an_unbound_certificate_cannot_be_asked_for(bidder):
         actor=unit_actor(account, "certificate"), subject=account.subject, pk=bound.pk
     )
     with pytest.raises(DomainError) as refused:
-        request_unbind(account, entry, bound)
+        make_unbind_request(account, entry, bound)
     assert refused.value.message == rules.UNBIND_CERTIFICATE_NOT_FOUND
 
 
 def test_one_waiting_request_per_certificate(bidder):
     account, entry, bound = bidder
-    request_unbind(account, entry, bound)
+    make_unbind_request(account, entry, bound)
     with pytest.raises(StateError) as refused:
-        request_unbind(account, entry, bound)
+        make_unbind_request(account, entry, bound)
     assert refused.value.message.startswith("该证书已有待处理的解绑申请（")
 
 
 def test_withdraw_while_waiting(bidder):
     account, entry, bound = bidder
-    made = request_unbind(account, entry, bound)
+    made = make_unbind_request(account, entry, bound)
     item = open_item(made)
 
     unbind.unbind_request_withdraw(actor=unit_actor(account), unbind_request=made)
@@ -140,13 +119,13 @@ def test_withdraw_while_waiting(bidder):
     with pytest.raises(StateError) as refused:
         unbind.unbind_request_withdraw(actor=unit_actor(account), unbind_request=made)
     assert refused.value.message == rules.UNBIND_STATE.format(status="已撤回", action="撤回")
-    assert request_unbind(account, entry, bound).pk != made.pk  # and may ask again
+    assert make_unbind_request(account, entry, bound).pk != made.pk  # and may ask again
 
 
 def test_technical_support_approves_and_the_certificate_is_unbound(bidder):
     account, entry, bound = bidder
-    made = request_unbind(account, entry, bound)
-    support = make_reviewer(entry.center, username="support", roles=(StaffRole.SUPPORT,))
+    made = make_unbind_request(account, entry, bound)
+    support = make_support(entry.center)
 
     decide(support, made, approve=True, opinion="材料齐全，已解绑")
 
@@ -161,7 +140,7 @@ def test_technical_support_approves_and_the_certificate_is_unbound(bidder):
 
 def test_a_reviewer_without_the_support_role_cannot_decide(bidder):
     account, entry, bound = bidder
-    made = request_unbind(account, entry, bound)
+    made = make_unbind_request(account, entry, bound)
     reviewer = make_reviewer(entry.center)
     with pytest.raises(DomainError) as refused:
         decide(reviewer, made, approve=True)
@@ -170,8 +149,8 @@ def test_a_reviewer_without_the_support_role_cannot_decide(bidder):
 
 def test_rejection_keeps_the_certificate_and_shows_the_opinion(bidder):
     account, entry, bound = bidder
-    made = request_unbind(account, entry, bound)
-    support = make_reviewer(entry.center, username="support", roles=(StaffRole.SUPPORT,))
+    made = make_unbind_request(account, entry, bound)
+    support = make_support(entry.center)
 
     decide(support, made, approve=False, opinion="解绑申请书未加盖公章")
 
@@ -183,11 +162,11 @@ def test_rejection_keeps_the_certificate_and_shows_the_opinion(bidder):
 
 def test_approving_a_certificate_the_unit_meanwhile_unbound_itself_just_grants(bidder):
     account, entry, bound = bidder
-    made = request_unbind(account, entry, bound)
+    made = make_unbind_request(account, entry, bound)
     pki_services.certificate_unbind(
         actor=unit_actor(account, "certificate"), subject=account.subject, pk=bound.pk
     )
-    support = make_reviewer(entry.center, username="support", roles=(StaffRole.SUPPORT,))
+    support = make_support(entry.center)
 
     decide(support, made, approve=True)
 
@@ -198,7 +177,7 @@ def test_approving_a_certificate_the_unit_meanwhile_unbound_itself_just_grants(b
 
 def test_staff_unbind_on_request_refuses_a_certificate_already_unbound(bidder):
     _, entry, bound = bidder
-    support = make_reviewer(entry.center, username="support", roles=(StaffRole.SUPPORT,))
+    support = make_support(entry.center)
     done = pki_services.certificate_unbind_on_request(actor=support, bound=bound, reason="lost")
     assert done.unbound_at and BoundCertificate.objects.get(pk=bound.pk).unbound_by == support.user
     with pytest.raises(StateError) as refused:
@@ -208,12 +187,12 @@ def test_staff_unbind_on_request_refuses_a_certificate_already_unbound(bidder):
 
 def test_acting_person_may_not_file_or_withdraw(bidder):
     account, entry, bound = bidder
-    acting = unit_actor(account, "certificate", acting_person="张三（4304**********1234）")
+    acting = acting_for(account)
     message = rules.UNIT_ONLY.format(action=rules.ACTION_UNBIND)
     with pytest.raises(DomainError) as refused:
-        request_unbind(account, entry, bound, actor=acting)
+        make_unbind_request(account, entry, bound, actor=acting)
     assert refused.value.message == message
-    made = request_unbind(account, entry, bound)
+    made = make_unbind_request(account, entry, bound)
     with pytest.raises(DomainError) as refused:
         unbind.unbind_request_withdraw(actor=acting, unbind_request=made)
     assert refused.value.message == message
@@ -221,7 +200,7 @@ def test_acting_person_may_not_file_or_withdraw(bidder):
 
 def test_technical_support_reads_the_request_and_opens_its_letter(bidder, client):
     account, entry, bound = bidder
-    made = request_unbind(account, entry, bound)
+    made = make_unbind_request(account, entry, bound)
 
     described = unbind.unbind_describe(str(made.pk))
 

@@ -7,7 +7,7 @@ from core.models import AuditEntry
 from registry import rules, selectors, services
 from registry.models import BiddingScope, RecordKind, RecordStatus, SubjectStatus, VersionState
 from tests.conftest import actor
-from tests.factories import basic_record, submit_basic, unit_basic_data, upload
+from tests.factories import basic_record, submit_basic, submit_qualification, unit_basic_data, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -154,29 +154,9 @@ class TestCertificateOnlyKinds:
         assert record.status == RecordStatus.SUBMITTED
 
 
-def _qualification(unit):
-    from registry.models import QualificationType
-
-    qt = QualificationType.objects.get(name="建筑工程施工总承包")
-    data = {
-        "cert_no": "D243000001",
-        "issuer": "湖南省住房和城乡建设厅",
-        "issued_on": "2022-01-01",
-        "valid_until": "2027-01-01",
-        "certificate_scan": upload(unit, "q.pdf"),
-        "items": [{"qualification_type": qt.pk, "grade": "二级", "scope": "房屋建筑"}],
-    }
-    record = services.record_create(
-        actor=actor(unit), subject=unit.subject, kind=RecordKind.QUALIFICATION, data=data
-    )
-    services.record_submit(actor=actor(unit, "certificate"), record=record, expected_revision=1)
-    record.refresh_from_db()
-    return record
-
-
 class TestVoid:
     def test_void_and_unvoid_a_qualification(self, unit):
-        record = _qualification(unit)
+        record = submit_qualification(unit)
         services.record_void(actor=actor(unit), record=record)
         record.refresh_from_db()
         assert record.status == RecordStatus.VOID
@@ -189,7 +169,7 @@ class TestVoid:
         assert "qualification.void" in actions and "qualification.unvoid" in actions
 
     def test_unvoid_needs_a_void_record(self, unit):
-        record = _qualification(unit)
+        record = submit_qualification(unit)
         with pytest.raises(StateError) as error:
             services.record_unvoid(actor=actor(unit), record=record)
         assert error.value.message == rules.UNVOID_ONLY_VOID
@@ -207,7 +187,7 @@ def test_never_submitted_item_can_be_deleted_but_a_submitted_one_cannot(unit):
     services.record_delete_draft(actor=actor(unit), record=draft)
     assert not type(draft).objects.filter(pk=draft.pk).exists()
     assert AuditEntry.objects.filter(action="award.deleted", data__data__award_name="x").exists()
-    submitted = _qualification(unit)
+    submitted = submit_qualification(unit)
     with pytest.raises(StateError):
         services.record_delete_draft(actor=actor(unit), record=submitted)
 
