@@ -15,6 +15,11 @@ urlpatterns = [
     path("subjects/", views_subjects.subjects, name="subjects"),
     path("subjects/<slug:center>/<int:pk>/", views_subjects.subject_detail, name="subject"),
     path(
+        "subjects/<slug:center>/<int:pk>/commitment/",
+        views_subjects.subject_commitment,
+        name="subject_commitment",
+    ),
+    path(
         "subjects/<slug:center>/<int:pk>/types/<slug:type>/remove/",
         views_subjects.subject_type_remove,
         name="subject_type_remove",

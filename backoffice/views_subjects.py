@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 
 from backoffice.access import StaffRequest, staff_render, staff_required
 from backoffice.forms import SubjectSearchForm, TypeRemoveForm, add_domain_error
@@ -16,6 +17,9 @@ from registry.kinds import form_for
 from registry.models import BiddingScope, RecordKind, SubjectStatus
 from review import selectors
 from review.permissions import Permission
+from signing.models import Document
+
+NO_COMMITMENT = "该主体在本中心尚未提交诚信承诺书。"
 
 PAGE_SIZE = 30
 TYPE_REMOVED = "已删除主体类型「{type}」。"
@@ -107,6 +111,19 @@ def subject_detail(request: StaffRequest, center: str, pk: int) -> HttpResponse:
             "audit": selectors.subject_audit(found),
         },
     )
+
+
+@staff_required(Permission.SUBJECTS)
+def subject_commitment(request: StaffRequest, center: str, pk: int) -> HttpResponse:
+    """The sealed 诚信承诺书 the subject submitted at this center, as it was sealed, for staff to
+    open in any PDF reader (the seals verify there, or on the public verification page)."""
+    found = selectors.subject_for(center=selectors.center_for(request.staff, center), pk=pk)
+    if found.commitment_id is None:
+        raise Http404(NO_COMMITMENT)
+    document = Document.objects.only("title", "pdf").get(pk=found.commitment_id)
+    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{document.title}.pdf")
+    return response
 
 
 @staff_required(Permission.SUBJECT_TYPE_REMOVE)

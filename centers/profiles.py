@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from centers import permissions, rules
@@ -454,7 +455,19 @@ def _profile_describe(target_id: str) -> dict[str, Any]:
     )
     if entry.profile:
         rows.append(("说明", "本单位已有审核通过的单位信息，此次为信息变更"))
-    return {"title": f"{center.short_name}·主体信息：{submitting_name(entry)}", "rows": rows}
+    attachments = []
+    if entry.commitment_id:
+        attachments.append(
+            (
+                "诚信承诺书（已签章PDF）",
+                reverse("backoffice:subject_commitment", args=[center.code, entry.pk]),
+            )
+        )
+    return {
+        "title": f"{center.short_name}·主体信息：{submitting_name(entry)}",
+        "rows": rows,
+        "attachments": attachments,
+    }
 
 
 review_handler_register(

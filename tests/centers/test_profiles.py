@@ -373,6 +373,8 @@ def test_the_reviewer_reads_what_was_submitted(key_for):
     assert told["title"] == "衡阳·主体信息：常德诚信建设有限公司"
     assert rows["业务联系人"] == "赵敏" and rows["主体类型"] == "招标代理机构"
     assert rows["诚信承诺书"].startswith("已加盖单位公章（常德诚信建设有限公司，证书序列号")
+    ((label, url),) = told["attachments"]
+    assert label == "诚信承诺书（已签章PDF）" and url == f"/backoffice/subjects/hengyang/{entry.pk}/commitment/"
 
     # A type added after approval waits for review, and is described too.
     staff_decide(make_reviewer(entry.center), entry, ReviewKind.PROFILE, approve=True)
@@ -652,3 +654,21 @@ def test_the_role_picked_must_be_a_type_held():
     assert refused.value.message == rules.ROLE_NOT_HELD.format(type="投标人")
     assert permissions.role_pick(request, entry.center, entry, SubjectType.AGENCY) == "agency"
     assert request.session[permissions.ROLE_SESSION_KEY] == {"changde": "agency"}
+
+
+def test_staff_of_the_center_open_the_sealed_commitment_others_do_not(key_for, client):
+    account, entry = make_entry("hengyang", types=(SubjectType.AGENCY,))
+    ready_to_submit(account, entry, key_for(account))
+    submit(account, entry)
+    url = f"/backoffice/subjects/hengyang/{entry.pk}/commitment/"
+
+    client.force_login(make_reviewer(entry.center))
+    opened = client.get(url)
+    assert opened.status_code == 200 and opened["Content-Type"] == "application/pdf"
+    assert opened.content.startswith(b"%PDF") and b"/ByteRange" in opened.content  # the sealed file
+    assert "attachment" not in opened["Content-Disposition"]
+
+    client.force_login(make_reviewer(center("changde"), username="changde_reviewer"))
+    assert client.get(url).status_code == 404  # another center's staff
+    client.force_login(account)
+    assert client.get(url).status_code == 403  # the unit itself is not staff
