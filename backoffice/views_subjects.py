@@ -122,7 +122,7 @@ def subject_commitment(request: StaffRequest, center: str, pk: int) -> HttpRespo
         raise Http404(NO_COMMITMENT)
     document = Document.objects.only("title", "pdf").get(pk=found.commitment_id)
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{document.title}.pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{document.title}.pdf") or "inline"
     return response
 
 

@@ -374,7 +374,9 @@ def test_the_reviewer_reads_what_was_submitted(key_for):
     assert rows["业务联系人"] == "赵敏" and rows["主体类型"] == "招标代理机构"
     assert rows["诚信承诺书"].startswith("已加盖单位公章（常德诚信建设有限公司，证书序列号")
     ((label, url),) = told["attachments"]
-    assert label == "诚信承诺书（已签章PDF）" and url == f"/backoffice/subjects/hengyang/{entry.pk}/commitment/"
+    assert (
+        label == "诚信承诺书（已签章PDF）" and url == f"/backoffice/subjects/hengyang/{entry.pk}/commitment/"
+    )
 
     # A type added after approval waits for review, and is described too.
     staff_decide(make_reviewer(entry.center), entry, ReviewKind.PROFILE, approve=True)
