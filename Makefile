@@ -27,7 +27,7 @@ $(VENV)/.test-installed: requirements/test.txt requirements/base.txt agent/pypro
 run: $(VENV)/.base-installed pki-deps doc-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py load_demo_staff --quiet
+	DEBUG=1 $(BIN)/python manage.py load_demo_staff --quiet
 	$(BIN)/python manage.py make_demo_pki --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)
 	$(BIN)/python manage.py make_demo_tsa
 	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/

@@ -9,6 +9,7 @@ from core.errors import DomainError
 from review.models import ReviewKind, StaffMember, StaffRole
 from review.selectors import STATUS_FILTER_LABELS, QueueFilter
 
+DECISION_REQUIRED = "请点击「审核通过」或「退回」。"
 DAY_TYPES = [("rest", "放假休息"), ("working", "调休上班")]
 
 
@@ -49,6 +50,11 @@ class QueueFilterForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    # The two buttons of the item page; a POST naming neither decides nothing.
+    decision = forms.ChoiceField(
+        choices=[("approve", "审核通过"), ("reject", "退回")],
+        error_messages={"required": DECISION_REQUIRED, "invalid_choice": DECISION_REQUIRED},
+    )
     # Required only to reject; the service says so (rules.OPINION_REQUIRED), on this field.
     opinion = forms.CharField(
         label="审核意见",

@@ -24,6 +24,7 @@ urlpatterns = [
         views_subjects.subject_type_remove,
         name="subject_type_remove",
     ),
+    path("attachments/<int:pk>/", views_subjects.attachment, name="attachment"),
     path("staff/", views_admin.staff_list, name="staff"),
     path("staff/new/", views_admin.staff_add, name="staff_add"),
     path("staff/<int:pk>/", views_admin.staff_change, name="staff_change"),

@@ -93,7 +93,7 @@ def item(request: StaffRequest, pk: int) -> HttpResponse:
     found = selectors.queue_item_for(member=request.staff, pk=pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        approve = request.POST.get("decision") == "approve"
+        approve = form.cleaned_data["decision"] == "approve"
         try:
             decided = services.review_decide(
                 actor=request.actor, pk=pk, approve=approve, opinion=form.cleaned_data["opinion"]

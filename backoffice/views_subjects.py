@@ -5,8 +5,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from backoffice.access import StaffRequest, staff_render, staff_required
@@ -60,8 +61,8 @@ def _choice_labels(field: Any) -> dict[str, str]:
 def _shown(field: Any, value: Any) -> tuple[str, str]:
     """A value of the registry's basic information as text, and a link when it is a file."""
     if isinstance(value, dict) and "sha256" in value:
-        # An attachment reference ({id, name, sha256, size}): staff read it through the registry.
-        return str(value.get("name", "")), f"/registry/attachments/{value.get('id')}/"
+        # An attachment reference ({id, name, sha256, size}): staff read it through the back-office.
+        return str(value.get("name", "")), backoffice_attachment_url(value.get("id"))
     labels = _choice_labels(field)
     if isinstance(value, list):
         return "、".join(
@@ -94,6 +95,23 @@ def registry_rows(center_subject: CenterSubject) -> list[tuple[str, str, str]]:
         label = RecordKind(kind).label if kind in RecordKind.values else kind
         rows.append((label, f"{record.get('title', '')}（第{record.get('version', '')}版）", ""))
     return rows
+
+
+def backoffice_attachment_url(pk: Any) -> str:
+    """Where staff open a subject's file (the registry's own link serves the subject only)."""
+    return reverse("backoffice:attachment", args=[pk])
+
+
+@staff_required(Permission.SUBJECTS)
+def attachment(request: StaffRequest, pk: int) -> FileResponse:
+    """A file a subject's data at the member's center refers to; any other file looks missing."""
+    found = selectors.attachment_for(member=request.staff, pk=pk)
+    response = FileResponse(
+        found.file.open("rb"), content_type=found.content_type, filename=found.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
+    return response
 
 
 @staff_required(Permission.SUBJECTS)

@@ -118,6 +118,18 @@ def activation_create(
             raise StateError(rules.ACTIVATE_ALREADY.format(name=active.practitioner.name))
         if active is not None:
             raise DomainError(rules.ACTIVATE_TAKEN.format(center=center.name))
+        # Across centers (unscoped): the login finds the activation at whichever center made it
+        # (people_login.activation_for_login), so a key active for another unit elsewhere would let
+        # the person in for that unit. The same unit at another center is fine.
+        elsewhere = (
+            CertificateActivation.unscoped.filter(fingerprint=holder.fingerprint, revoked_at__isnull=True)
+            .exclude(center=center)
+            .exclude(practitioner__center_subject__subject_id=practitioner.center_subject.subject_id)
+            .select_related("center")
+            .first()
+        )
+        if elsewhere is not None:
+            raise DomainError(rules.ACTIVATE_TAKEN.format(center=elsewhere.center.name))
         activation = CertificateActivation.objects.at(center).create(
             center=center,
             practitioner=practitioner,
@@ -137,7 +149,7 @@ def activation_create(
             target=activation,
             subject_id=practitioner.center_subject.subject_id,
             data={
-                "center": center.pk,
+                "center": center.code,
                 "practitioner": practitioner.pk,
                 "serial": holder.serial,
                 "issuer": holder.anchor.name,
@@ -156,7 +168,7 @@ def activation_revoke(
         locked = (
             CertificateActivation.objects.at(activation.center_id)
             .select_for_update()
-            .select_related("practitioner__center_subject")
+            .select_related("center", "practitioner__center_subject")
             .get(pk=activation.pk)
         )
         if locked.revoked_at is not None:
@@ -174,7 +186,7 @@ def activation_revoke(
             target=locked,
             subject_id=locked.practitioner.center_subject.subject_id,
             data={
-                "center": locked.center_id,
+                "center": locked.center.code,
                 "practitioner": locked.practitioner_id,
                 "serial": locked.serial,
             },

@@ -27,7 +27,7 @@ from django.utils import timezone
 from centers.models import Center, FeedCursor
 from centers.sync import center_subject_apply
 from core.audit import SYSTEM, audit_log
-from core.errors import NotFound
+from core.errors import DomainError, NotFound
 from registry.models import Account, Subject, SubjectStatus
 
 logger = logging.getLogger(__name__)
@@ -40,6 +40,10 @@ MAX_PAGES = 20
 FEED_UNREACHABLE = "无法读取统一注册平台的变更数据：{error}"
 FEED_REFUSED = "统一注册平台拒绝了读取请求（HTTP {status}），请检查 GGZY_FEED_TOKEN"
 FEED_MALFORMED = "统一注册平台返回的数据无法识别：{error}"
+# One event this center cannot apply stops the follower at it (nothing after it is applied out of
+# order); the administrators read which one and why, and the next round tries it again.
+FEED_EVENT_FAILED = "主体 {code} 的第 {seq} 号变更无法在本中心应用，已暂停同步，处理后自动从此处继续：{error}"
+EVENT_ERROR_OTHER = "本中心处理出错（{kind}），详见日志"
 
 
 class FeedError(Exception):
@@ -92,12 +96,12 @@ def feed_follow(
     for _ in range(max_pages):
         try:
             page = feed_read(feed_url=feed_url, after=cursor.position, token=token, limit=limit)
+            events = page["events"]
+            for position, group in groupby(events, key=lambda event: int(event["position"])):
+                applied += _apply_position(cursor.pk, center, feed_url, position, list(group))
         except FeedError as error:
             FeedCursor.objects.filter(pk=cursor.pk).update(last_error=error.message, read_at=timezone.now())
             raise
-        events = page["events"]
-        for position, group in groupby(events, key=lambda event: int(event["position"])):
-            applied += _apply_position(cursor.pk, center, feed_url, position, list(group))
         cursor.refresh_from_db()
         if len(events) < limit:
             FeedCursor.objects.filter(pk=cursor.pk).update(read_at=timezone.now(), last_error="")
@@ -108,21 +112,43 @@ def feed_follow(
 def _apply_position(
     cursor_pk: int, center: Center, feed_url: str, position: int, events: list[dict[str, Any]]
 ) -> int:
-    """The events of one feed position and the cursor's advance past it, in one transaction."""
-    with transaction.atomic():
-        cursor = FeedCursor.objects.select_for_update().get(pk=cursor_pk)
-        if cursor.position >= position:
-            return 0  # another follower of the same feed got here first
-        applied = 0
-        for event in events:
-            payload = event["payload"]
-            if _mirror(payload, feed_url) is not None:
-                center_subject_apply(center=center, event_payload=payload, seq=int(event["seq"]))
-                applied += 1
-        cursor.position = position
-        cursor.read_at = timezone.now()
-        cursor.last_error = ""
-        cursor.save(update_fields=["position", "read_at", "last_error"])
+    """The events of one feed position and the cursor's advance past it, in one transaction.
+
+    An event that cannot be applied (a domain refusal, a malformed payload, a constraint) rolls the
+    position back and becomes a FeedError naming it: the cursor stays before it, so the follower
+    stops there rather than skipping it or failing unexplained on every round."""
+    event: dict[str, Any] = {}
+    try:
+        with transaction.atomic():
+            cursor = FeedCursor.objects.select_for_update().get(pk=cursor_pk)
+            if cursor.position >= position:
+                return 0  # another follower of the same feed got here first
+            applied = 0
+            for event in events:
+                payload = event["payload"]
+                if _mirror(payload, feed_url) is not None:
+                    center_subject_apply(center=center, event_payload=payload, seq=int(event["seq"]))
+                    applied += 1
+            cursor.position = position
+            cursor.read_at = timezone.now()
+            cursor.last_error = ""
+            cursor.save(update_fields=["position", "read_at", "last_error"])
+    except Exception as error:
+        logger.exception("feed %s: event at position %s cannot be applied", feed_url, position)
+        sent = event.get("payload")
+        named: dict[str, Any] = sent if isinstance(sent, dict) else {}
+        reason = (
+            error.message
+            if isinstance(error, DomainError)
+            else EVENT_ERROR_OTHER.format(kind=type(error).__name__)
+        )
+        raise FeedError(
+            FEED_EVENT_FAILED.format(
+                code=named.get("code") or event.get("subject_code") or "?",
+                seq=event.get("seq", "?"),
+                error=reason,
+            )
+        ) from error
     return applied
 
 

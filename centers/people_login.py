@@ -9,6 +9,8 @@ A certificate that is not activated anywhere is not this hook's: it answers None
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import F
@@ -18,13 +20,14 @@ from django.utils import timezone
 
 from centers import people_rules as rules
 from centers.activation import issuer_refusal
-from centers.models import CertificateActivation, PractitionerStatus
+from centers.models import Center, CertificateActivation, PractitionerStatus
 from core.audit import Actor, audit_log
 from core.errors import DomainError
 from pki import verify
 from pki.login_hooks import login_hook_register
 from pki.sessions import start_certificate_session
 from registry.auth import ACTING_PERSON_KEY, CERTIFICATE, client_ip
+from registry.models import Subject
 
 AGENCY_ACCOUNT_INACTIVE = "该证书所代表的单位账号已停用，不能登录。请联系单位或交易中心。"
 
@@ -44,6 +47,44 @@ def activation_for_login(*, fingerprint: str) -> CertificateActivation | None:
         .order_by(F("last_login_at").desc(nulls_last=True), "-activated_at", "-id")
         .first()
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class ActingRefusal:
+    message: str
+    log_out: bool
+    home: str = ""  # the code of the center where the person may act (when they still may)
+
+
+def acting_refusal(
+    *, acting: dict, fingerprint: str | None, center: Center, subject: Subject
+) -> ActingRefusal | None:
+    """Why a practitioner's session (the ACTING_PERSON_KEY value) may not open `center`'s pages
+    for `subject`, or None.
+
+    Read on every page, not only at login: the agency may have 停用 the activation, or the
+    practitioner lost approval, since; and the person acts only at the center that activated them.
+    """
+    home = Center.objects.filter(code=acting.get("center") or "").first()
+    active = (
+        home is not None
+        and CertificateActivation.objects.at(home)
+        .filter(
+            practitioner_id=acting.get("practitioner"),
+            fingerprint=fingerprint or "",
+            revoked_at__isnull=True,
+            practitioner__status=PractitionerStatus.APPROVED,
+            practitioner__center_subject__subject=subject,
+        )
+        .exists()
+    )
+    if home is None or not active:
+        return ActingRefusal(rules.ACTING_ENDED, log_out=True)
+    if home.pk != center.pk:
+        return ActingRefusal(
+            rules.ACTING_OTHER_CENTER.format(center=home.name), log_out=False, home=home.code
+        )
+    return None
 
 
 def acting_label(name: str, id_number: str) -> str:

@@ -104,6 +104,9 @@ ACTIVATION_ALREADY_REVOKED = "该证书已于{when}停用。"
 ACTING_LABEL = "{name}（{id_number}）"
 ACTING_BANNER = "从业人员 {name} 代表 {unit} 操作"
 PRACTITIONER_LOGGED_IN = "已使用个人CA证书登录：{name}代表{unit}在{center}办理业务。"
+# A practitioner's session is tied to the center whose activation let them in (centers.views_base).
+ACTING_OTHER_CENTER = "您以从业人员身份登录，只能在{center}代表单位办理业务。"
+ACTING_ENDED = "您的个人证书激活已停用，请重新登录。"
 
 
 def mask_id_number(id_number: str) -> str:
@@ -122,7 +125,9 @@ UNBIND_EXPLANATION_LIMIT = 1000
 UNBIND_EXPLANATION_TOO_LONG = "情况说明不能超过{limit}个字。"
 UNBIND_LETTER_MISSING = "请上传加盖单位公章的解绑申请书（PDF、JPG或PNG）。"
 UNBIND_LICENCE_MISSING = "请上传营业执照扫描件（PDF、JPG或PNG）。"
-UNBIND_ALREADY_OPEN = "该证书已有待处理的解绑申请（{when}提交），请等待技术支持处理，或撤回后重新申请。"
+UNBIND_ALREADY_OPEN = (
+    "该证书已有在{center}待处理的解绑申请（{when}提交），请等待技术支持处理，或撤回后重新申请。"
+)
 UNBIND_STATE = "该解绑申请当前状态为「{status}」，不能{action}。"
 UNBIND_SUBMITTED = "解绑申请已提交，技术支持将在{days}个工作日内（{due}前）处理，结果在本页显示。"
 UNBIND_WITHDRAWN = "解绑申请已撤回。"

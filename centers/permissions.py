@@ -33,6 +33,7 @@ from core.errors import DomainError, NotFound, StateError
 from review import services as review_services
 from review.handlers import review_handler_register
 from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffMember, StaffRole
+from review.permissions import Permission
 
 # {center code: subject type} — the role picked at each center, for this browser session (004 1.3).
 ROLE_SESSION_KEY = "ggzy_center_roles"
@@ -124,6 +125,45 @@ def _locked_entry(center: Center, center_subject: CenterSubject) -> CenterSubjec
     )
 
 
+def subject_type_listed(
+    *, actor: Actor, center: Center, entry: CenterSubject, type: str, now: dt.datetime
+) -> tuple[CenterSubjectType, bool, list[str]]:
+    """A type the entry (locked by the caller, inside its transaction) now holds, however it came:
+    added by the unit here or listed in the registry's data (centers/sync.py, as SYSTEM).
+
+    Until a profile is in force its own decision covers every type; after that the center's rule
+    decides each new one: effective at once (with its permissions), or waiting in the review queue.
+    Returns the type, whether it waits for review, and the permission codes granted.
+    """
+    in_force = bool(entry.profile)
+    reviewed = in_force and rules.type_needs_review(center, type)
+    added = CenterSubjectType.objects.at(center).create(
+        center=center,
+        center_subject=entry,
+        type=type,
+        added_at=now,
+        added_by=actor.user,
+        effective_at=None if reviewed else now,
+    )
+    granted: list[str] = []
+    if reviewed:
+        review_services.review_open(
+            actor=actor,
+            center=center,
+            kind=ReviewKind.SUBJECT_TYPE,
+            target=added,
+            title=f"新增主体类型「{rules.type_label(type)}」",
+            subject_name=entry.registry_data.get("name") or entry.subject.name,
+            subject_code=entry.subject.code,
+            role=StaffRole.REVIEWER,
+            now=now,
+        )
+    elif in_force:
+        because = rules.GRANTED_TYPE_ADDED.format(type=rules.type_label(type), center=center.name)
+        granted = permissions_grant(center=center, center_subject=entry, because=because, now=now)
+    return added, reviewed, granted
+
+
 def subject_type_add(
     *,
     actor: Actor,
@@ -152,34 +192,9 @@ def subject_type_add(
             raise StateError(rules.TYPE_WAITING.format(type=label, department=rules.department_of(center)))
         if held is not None:
             raise StateError(rules.TYPE_ALREADY.format(type=label))
-        # Until a profile is in force its own decision covers every type; after that, the center's
-        # rule decides each type added.
-        in_force = bool(entry.profile)
-        reviewed = in_force and rules.type_needs_review(center, type)
-        added = CenterSubjectType.objects.at(center).create(
-            center=center,
-            center_subject=entry,
-            type=type,
-            added_at=now,
-            added_by=actor.user,
-            effective_at=None if reviewed else now,
+        added, reviewed, granted = subject_type_listed(
+            actor=actor, center=center, entry=entry, type=type, now=now
         )
-        granted: list[str] = []
-        if reviewed:
-            review_services.review_open(
-                actor=actor,
-                center=center,
-                kind=ReviewKind.SUBJECT_TYPE,
-                target=added,
-                title=f"新增主体类型「{label}」",
-                subject_name=entry.registry_data.get("name") or entry.subject.name,
-                subject_code=entry.subject.code,
-                role=StaffRole.REVIEWER,
-                now=now,
-            )
-        elif in_force:
-            because = rules.GRANTED_TYPE_ADDED.format(type=label, center=center.name)
-            granted = permissions_grant(center=center, center_subject=entry, because=because, now=now)
         audit_log(
             actor=actor,
             action="center_type.added",
@@ -190,11 +205,17 @@ def subject_type_add(
     return added
 
 
-def _staff_member_for(actor: Actor, center: Center) -> StaffMember:
-    user = actor.user
-    member = StaffMember.objects.filter(account=user).first() if user is not None else None
-    if member is None or not user.is_staff:
-        raise DomainError(rules.TYPE_REMOVE_STAFF_ONLY.format(center=center.name, phone=center.phone))
+def _type_remover(actor: Actor, center: Center) -> StaffMember:
+    """The staff member removing a type: the queue's own check (an active staff account whose
+    roles grant the removal), at this center or a platform one."""
+    try:
+        review_services.staff_member_of(actor)
+    except DomainError:
+        # Not staff (most often the unit itself): told whom to ask, not which permission it lacks.
+        raise DomainError(
+            rules.TYPE_REMOVE_STAFF_ONLY.format(center=center.name, phone=center.phone)
+        ) from None
+    member = review_services.staff_permission_of(actor, Permission.SUBJECT_TYPE_REMOVE)
     if member.center_id is not None and member.center_id != center.pk:
         raise DomainError(rules.TYPE_REMOVE_WRONG_CENTER.format(center=center.name))
     return member
@@ -212,7 +233,7 @@ def subject_type_remove(
     """Staff only (000 §8.2 "若要删除主体类型，则需联系交易中心"): removes the type, withdraws its
     waiting review, and revokes the permissions only it gave."""
     now = now or timezone.now()
-    _staff_member_for(actor, center)
+    _type_remover(actor, center)
     reason = reason.strip()
     if not reason:
         raise DomainError(rules.TYPE_REMOVE_REASON, field="reason")

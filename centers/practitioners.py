@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -154,20 +154,32 @@ def _references(center_subject: CenterSubject, documents: dict[str, Attachment |
     return kept
 
 
-def _refuse_duplicate(center_subject: CenterSubject, field: str, id_number: str, pk: int | None) -> None:
-    same = (
+def _duplicate_of(
+    center_subject: CenterSubject, field: str, id_number: str, pk: int | None
+) -> Practitioner | None:
+    return (
         Practitioner.objects.at(center_subject.center_id)
         .filter(center_subject=center_subject, field=field, id_number=id_number)
         .exclude(pk=pk)
         .first()
     )
+
+
+def _duplicate_error(same: Practitioner | None, field: str, id_number: str) -> DomainError:
+    return DomainError(
+        rules.PRACTITIONER_DUPLICATE.format(
+            id_number=rules.mask_id_number(id_number),
+            field=rules.field_label(field),
+            name=same.name if same is not None else "",
+        ),
+        field="id_number",
+    )
+
+
+def _refuse_duplicate(center_subject: CenterSubject, field: str, id_number: str, pk: int | None) -> None:
+    same = _duplicate_of(center_subject, field, id_number, pk)
     if same is not None:
-        raise DomainError(
-            rules.PRACTITIONER_DUPLICATE.format(
-                id_number=rules.mask_id_number(id_number), field=rules.field_label(field), name=same.name
-            ),
-            field="id_number",
-        )
+        raise _duplicate_error(same, field, id_number)
 
 
 def _audit(actor: Actor, action: str, practitioner: Practitioner, **data: object) -> None:
@@ -177,7 +189,7 @@ def _audit(actor: Actor, action: str, practitioner: Practitioner, **data: object
         target=practitioner,
         subject_id=practitioner.center_subject.subject_id,
         data={
-            "center": practitioner.center_id,
+            "center": practitioner.center.code,
             "field": practitioner.field,
             "name": practitioner.name,
             "id_number": rules.mask_id_number(practitioner.id_number),
@@ -205,13 +217,20 @@ def practitioner_create(
     references = _references(center_subject, documents)
     with transaction.atomic():
         _refuse_duplicate(center_subject, field, details.id_number, None)
-        practitioner = Practitioner.objects.at(center).create(
-            center=center,
-            center_subject=center_subject,
-            field=field,
-            documents=references,
-            **dataclasses.asdict(details),
-        )
+        try:
+            # The check above cannot see a concurrent add of the same person; the constraint
+            # practitioner_once_per_field does, and the savepoint keeps the transaction usable.
+            with transaction.atomic():
+                practitioner = Practitioner.objects.at(center).create(
+                    center=center,
+                    center_subject=center_subject,
+                    field=field,
+                    documents=references,
+                    **dataclasses.asdict(details),
+                )
+        except IntegrityError:
+            same = _duplicate_of(center_subject, field, details.id_number, None)
+            raise _duplicate_error(same, field, details.id_number) from None
         _audit(actor, "created", practitioner, documents=sorted(references))
     return practitioner
 
@@ -304,7 +323,7 @@ def _decide(actor: Actor, target_id: str, opinion: str, action: str) -> Practiti
     locked = (
         Practitioner.objects.at(center)
         .select_for_update()
-        .select_related("center_subject")
+        .select_related("center_subject", "center")
         .filter(pk=int(target_id))
         .first()
     )
@@ -331,7 +350,7 @@ def attachment_links(references: dict[str, dict], labels: dict[str, str]) -> lis
     return [
         (
             f"{label}：{references[slot]['name']}",
-            reverse("registry:attachment", args=[references[slot]["id"]]),
+            reverse("backoffice:attachment", args=[references[slot]["id"]]),
         )
         for slot, label in labels.items()
         if references.get(slot)

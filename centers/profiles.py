@@ -323,6 +323,7 @@ def profile_submit(
 
 def profile_withdraw(*, actor: Actor, center: Center, center_subject: CenterSubject) -> CenterSubject:
     """「撤回」 before the center decides: back to editing, the queue item withdrawn."""
+    unit_only(actor, "撤回单位信息")
     with transaction.atomic():
         entry = _locked(center, center_subject)
         _guard(center, entry, "withdraw")

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from centers import queue
+from centers import permissions, queue, rules
 from centers.models import (
     Center,
     CenterSource,
@@ -321,7 +321,7 @@ def center_subject_apply(
     else:
         before = set(subject_types_of(entry.registry_data))
         newly_listed = [role for role in roles if role not in before]
-        entry.registry_data = event_payload
+        entry.registry_data = _merged(entry, event_payload)
         entry.registry_seq = seq
         entry.synced_at = now
         entry.save(update_fields=["registry_data", "registry_seq", "synced_at", "updated_at"])
@@ -333,14 +333,27 @@ def center_subject_apply(
             .values_list("type", flat=True)
         )
         added = [role for role in newly_listed if role not in held]
-        CenterSubjectType.objects.at(center).bulk_create(
-            [
-                CenterSubjectType(center=center, center_subject=entry, type=role, added_at=now)
-                for role in added
-            ]
-        )
+        for role in added:
+            # The same rule as a type the unit adds here: once a profile is in force, a type the
+            # center reviews (衡阳: 招标代理机构) waits for its review, whichever way it came.
+            permissions.subject_type_listed(actor=SYSTEM, center=center, entry=entry, type=role, now=now)
     _audit_synced(center, subject, entry, seq, effect="created" if created else "updated", types_added=added)
     return entry
+
+
+def _merged(entry: CenterSubject, payload: dict[str, Any]) -> dict[str, Any]:
+    """The registry's snapshot as the entry keeps it. A legacy or own-registration entry edits its
+    registry-side fields here (000 §8.1.1, centers/profiles.py): the ones it holds stay as edited."""
+    if entry.origin not in rules.LOCAL_ORIGINS:
+        return payload
+    kept = entry.registry_data or {}
+    kept_basic = kept.get("basic") or {}
+    basic = dict(payload.get("basic") or {})
+    basic.update({key: kept_basic[key] for key in rules.REGISTRY_SIDE_FIELDS if key in kept_basic})
+    merged = {**payload, "basic": basic}
+    if kept.get("name"):
+        merged["name"] = kept["name"]
+    return merged
 
 
 def subject_types_of(payload: dict[str, Any]) -> list[str]:

@@ -83,7 +83,7 @@ def _audit(actor: Actor, action: str, unbind_request: UnbindRequest, **data: obj
         action=f"centers.unbind_{action}",
         target=unbind_request,
         subject_id=unbind_request.center_subject.subject_id,
-        data={"center": unbind_request.center_id, "certificate": unbind_request.certificate_id, **data},
+        data={"center": unbind_request.center.code, "certificate": unbind_request.certificate_id, **data},
     )
 
 
@@ -126,16 +126,19 @@ def unbind_request_create(
     with transaction.atomic():
         # Locks the certificate's row so two requests for it cannot both pass the check below.
         BoundCertificate.objects.select_for_update().filter(pk=certificate.pk).first()
+        # Across centers (unscoped): a binding belongs to the unit, not to a center, so one waiting
+        # request anywhere covers it (the constraint one_open_unbind_request is global too).
         waiting = (
-            UnbindRequest.objects.at(center)
-            .filter(certificate=certificate, status=RequestStatus.SUBMITTED)
-            .only("created_at")
+            UnbindRequest.unscoped.filter(certificate=certificate, status=RequestStatus.SUBMITTED)
+            .select_related("center")
+            .only("created_at", "center__name")
             .first()
         )
         if waiting is not None:
             raise StateError(
                 rules.UNBIND_ALREADY_OPEN.format(
-                    when=timezone.localtime(waiting.created_at).strftime("%Y-%m-%d %H:%M")
+                    center=waiting.center.name,
+                    when=timezone.localtime(waiting.created_at).strftime("%Y-%m-%d %H:%M"),
                 )
             )
         unbind_request = UnbindRequest.objects.at(center).create(
@@ -171,7 +174,7 @@ def _locked(center_id: int, pk: int) -> UnbindRequest:
     locked = (
         UnbindRequest.objects.at(center_id)
         .select_for_update()
-        .select_related("center_subject", "certificate")
+        .select_related("center", "center_subject", "certificate")
         .filter(pk=pk)
         .first()
     )

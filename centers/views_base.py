@@ -4,11 +4,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth import logout
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 
 from centers import selectors
 from centers.models import Center, CenterSubject
+from centers.people_login import acting_refusal
 from core.errors import NotFound
+from pki.sessions import CERTIFICATE_SESSION_KEY
+from registry.auth import ACTING_PERSON_KEY
 from registry.views_records import SubjectRequest, subject_required
 
 
@@ -19,7 +24,9 @@ class CenterRequest(SubjectRequest):
 
 def center_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A subject's page at one center (`<center>` in the URL): 404 when the center does not know
-    the subject, so nobody acts at a center their data has not reached."""
+    the subject, so nobody acts at a center their data has not reached; 403 for a practitioner
+    acting for the unit elsewhere than at the center that activated them, or whose activation
+    has ended since they logged in (then logged out too)."""
 
     @wraps(view)
     @subject_required
@@ -32,6 +39,19 @@ def center_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             )
         except NotFound as error:
             raise Http404(error.message) from error
+        acting = request.session.get(ACTING_PERSON_KEY)
+        if acting:
+            refusal = acting_refusal(
+                acting=acting,
+                fingerprint=request.session.get(CERTIFICATE_SESSION_KEY),
+                center=found,
+                subject=request.subject,
+            )
+            if refusal is not None:
+                if refusal.log_out:
+                    logout(request)
+                context = {"message": refusal.message, "logged_out": refusal.log_out, "home": refusal.home}
+                return render(request, "centers/acting_refused.html", context, status=403)
         return view(request, *args, **kwargs)
 
     return wrapper

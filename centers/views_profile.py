@@ -17,7 +17,7 @@ from centers import forms, permissions, profiles, rules, selectors
 from centers.models import Center, CenterSource, CenterSubject, ProfileStatus, SubjectType
 from centers.views_base import CenterRequest, center_page
 from core.errors import ConflictError, DomainError, IncompleteError, NotFound
-from core.http import json_body
+from core.http import json_body, safe_next
 from pki import services as pki_services
 from pki.models import BoundCertificate, ChallengePurpose
 from pki.sessions import CERTIFICATE_SESSION_KEY, start_certificate_session
@@ -357,8 +357,7 @@ def types(request: CenterRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
 
 
 @center_page

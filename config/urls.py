@@ -1,10 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import include, path
+
+from review.models import StaffMember
 
 admin.site.site_header = "ggzy 后台管理"
 admin.site.site_title = "ggzy 后台"
 admin.site.index_title = "主体与版本查询"
+
+
+def _platform_operators_only(request: HttpRequest) -> bool:
+    """Django's admin reads every center's data: a center's staff member (a StaffMember with a
+    center) works in the back-office, bounded by their center, and never here."""
+    if not admin.AdminSite.has_permission(admin.site, request):
+        return False
+    assert request.user.pk is not None  # has_permission admits active staff accounts only
+    return not StaffMember.objects.filter(account_id=request.user.pk, center__isnull=False).exists()
+
+
+admin.site.has_permission = _platform_operators_only  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,4 +1,4 @@
-"""Small pieces shared by views that take JSON from the platform's own pages."""
+"""Small pieces shared by views: JSON from the platform's own pages, and where to go back to."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.errors import DomainError
 
@@ -21,3 +22,16 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise DomainError(BAD_REQUEST)
     return body
+
+
+def safe_next(request: HttpRequest, target: str | None, default: str) -> str:
+    """`target` (a `next` parameter) when it stays on this site, else `default`.
+
+    Django's own check, not a prefix test: browsers read `/\\evil.com` as another host, and
+    only the full check knows every such spelling.
+    """
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -83,6 +83,9 @@ class BoundCertificate(models.Model):
     unbound_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when staff unbound it on a 解绑申请: the key was reported lost or unusable, so it must not
+    # bind itself again at the next login the way a unit's own unbinding allows.
+    blocked_at = models.DateTimeField("按解绑申请停用时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "已绑定证书"

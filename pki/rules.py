@@ -10,6 +10,7 @@ BIND_TAKEN = "此证书已绑定到其他主体，不能重复绑定"
 BIND_ALREADY = "此证书已经绑定，无需再次绑定"
 UNBIND_NEEDS_CERTIFICATE = "解绑证书需要使用CA证书登录，请退出后用CA证书登录再操作"
 UNBIND_NOT_BOUND = "该证书未绑定或已解绑"
+BIND_BLOCKED = "该证书已按解绑申请解绑，不能再用于登录或绑定，请使用新办理的证书。"
 
 NAME_DIFFERS = "证书上的名称「{cert_name}」与注册名称「{name}」不一致。如单位已更名，请在基本信息中点击「变更」修改单位名称并提交。"
 NOT_REGISTERED = "此证书的持有者（{name}，{code}）尚未注册，请确认信息后完成注册，无需重新填写名称和代码。"

@@ -107,7 +107,8 @@ def _holder_fields(holder: verify.Holder) -> dict:
 def certificate_bind(
     *, actor: Actor, subject: Subject, holder: verify.Holder, how: str, now: dt.datetime | None = None
 ) -> BoundCertificate:
-    """Binds a checked certificate to the subject whose code it carries; rebinding an unbound one revives it."""
+    """Binds a checked certificate to the subject whose code it carries; rebinding an unbound one
+    revives it, unless staff unbound it on a 解绑申请 (blocked)."""
     now = now or timezone.now()
     if holder.code != subject.code:
         raise DomainError(rules.BIND_OTHER_HOLDER.format(code=holder.code, own=subject.code))
@@ -115,6 +116,8 @@ def certificate_bind(
         bound = BoundCertificate.objects.select_for_update().filter(fingerprint=holder.fingerprint).first()
         if bound is not None and bound.subject_id != subject.pk:
             raise DomainError(rules.BIND_TAKEN)
+        if bound is not None and bound.blocked_at is not None:
+            raise DomainError(rules.BIND_BLOCKED)
         if bound is not None and bound.unbound_at is None:
             raise StateError(rules.BIND_ALREADY)
         if bound is None:
@@ -174,7 +177,10 @@ def certificate_unbind_on_request(
         if locked is None or locked.unbound_at is not None:
             raise StateError(rules.UNBIND_NOT_BOUND)
         locked.unbound_at, locked.unbound_by = now or timezone.now(), actor.user
-        locked.save(update_fields=["unbound_at", "unbound_by"])
+        # Reported lost or unusable: blocked for good, so a finder of the key cannot log in with it
+        # and have it bound again (certificate_bind refuses it).
+        locked.blocked_at = locked.unbound_at
+        locked.save(update_fields=["unbound_at", "unbound_by", "blocked_at"])
         audit_log(
             actor=actor,
             action="pki.certificate_unbound",

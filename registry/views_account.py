@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.http import safe_next
 from pki.sessions import certificate_registered
 from registry import rules, services
 from registry.auth import client_ip, password_login
@@ -143,8 +144,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            next_url = request.GET.get("next", "")
-            if next_url.startswith("/") and not next_url.startswith("//"):
+            next_url = safe_next(request, request.GET.get("next"), "")
+            if next_url:
                 return redirect(next_url)
             if account.is_staff and account.subject_id is None:
                 # Center staff work in the back-office; only platform operators use Django's admin.

@@ -39,5 +39,11 @@ def subject_feed(request: HttpRequest) -> JsonResponse:
     )
 
 
+# A cursor is a bigint: more digits than this cannot be one, and would overflow the query.
+WHOLE_DIGITS_MAX = 18
+
+
 def _whole(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() else None
+    if not (value.isascii() and value.isdigit()) or len(value) > WHOLE_DIGITS_MAX:
+        return None
+    return int(value)

@@ -2,14 +2,24 @@
 subject outside them is "not found", exactly like a missing one."""
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from centers.models import Center, CenterPermission, CenterSubject, CenterSubjectType
+from centers.models import (
+    Center,
+    CenterPermission,
+    CenterSubject,
+    CenterSubjectType,
+    Practitioner,
+    UnbindRequest,
+)
 from core.errors import NotFound
 from core.models import AuditEntry
 from registry import identifiers
+from registry.models import Attachment
 from review import calendar
 from review.models import CalendarDay, ReviewItem, ReviewStatus, StaffMember
 from review.permissions import handled_roles
@@ -164,9 +174,51 @@ def subject_permissions(center_subject: CenterSubject) -> list[CenterPermission]
 
 
 def subject_audit(center_subject: CenterSubject, limit: int = 100) -> list[AuditEntry]:
+    """What happened to the subject at this center, and at the registry (its registration and
+    submitted records, which name no center); never what it did at another center."""
+    here = Q(data__center=center_subject.center.code)
+    registry = Q(target_type__startswith="registry.") & ~Q(data__has_key="center")
     return list(
-        AuditEntry.objects.filter(subject_id=center_subject.subject_id).select_related("actor")[:limit]
+        AuditEntry.objects.filter(here | registry, subject_id=center_subject.subject_id).select_related(
+            "actor"
+        )[:limit]
     )
+
+
+def _attachment_ids(value: Any) -> Iterator[Any]:
+    """The ids of the attachment references ({id, name, sha256, size}) anywhere in a JSON value."""
+    if isinstance(value, dict):
+        if "sha256" in value and "id" in value:
+            yield value["id"]
+        for inner in value.values():
+            yield from _attachment_ids(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _attachment_ids(inner)
+
+
+def attachment_for(*, member: StaffMember, pk: int) -> Attachment:
+    """A file staff may open: one that a subject's data at one of the member's centers refers to
+    (its registry data or profile, a practitioner's documents, an unbind request's letter or
+    licence). Files are the unit's own, so only that subject's entries are looked through."""
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise NotFound()
+    for center in centers_for(member):
+        entry = CenterSubject.objects.at(center).filter(subject_id=attachment.subject_id).first()
+        if entry is None:
+            continue
+        values: list[Any] = [entry.registry_data, entry.profile, entry.profile_draft]
+        values += (
+            Practitioner.objects.at(center).filter(center_subject=entry).values_list("documents", flat=True)
+        )
+        for letter, licence in (
+            UnbindRequest.objects.at(center).filter(center_subject=entry).values_list("letter", "licence")
+        ):
+            values += [letter, licence]
+        if any(str(found) == str(pk) for found in _attachment_ids(values)):
+            return attachment
+    raise NotFound()
 
 
 # --- staff and calendar -------------------------------------------------------------------

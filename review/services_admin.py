@@ -6,7 +6,6 @@ Every change is audited in its own transaction.
 import datetime as dt
 
 from django.contrib.auth.models import Group
-from django.contrib.auth.models import Permission as DjangoPermission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +19,9 @@ from review.models import CalendarDay, ReviewItem, ReviewStatus, StaffMember, St
 from review.permissions import Permission
 from review.services import UNDECIDED, release_claim, staff_permission_of
 
-# Staff accounts also read subjects' records and attachments (registry's view permissions).
+# Marks the back-office accounts. It holds no model permission: staff read a subject's data and
+# files through the back-office, bounded by their center (review/selectors.py), never through
+# /admin/ or the registry's pages, which would show every subject of the province.
 STAFF_GROUP = "中心工作人员"
 
 
@@ -54,13 +55,7 @@ def _checked_id_number(id_number: str, *, other_than: int | None = None) -> str:
 
 
 def _staff_group() -> Group:
-    group, made = Group.objects.get_or_create(name=STAFF_GROUP)
-    if made:
-        group.permissions.set(
-            DjangoPermission.objects.filter(
-                content_type__app_label__in=["registry", "core"], codename__startswith="view_"
-            )
-        )
+    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     return group
 
 

@@ -242,3 +242,20 @@ def test_items_beyond_the_members_bounds_are_not_found(as_staff, reviewer, suppo
     reviewer_item = open_item(center_subject("hengyang"))
     assert as_staff(support).get(f"/backoffice/queue/{reviewer_item.pk}/").status_code == 404
     assert as_staff(reviewer).get("/backoffice/queue/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("posted", [{"opinion": "材料不全"}, {"decision": "maybe", "opinion": "材料不全"}])
+def test_a_post_that_names_no_decision_decides_nothing(as_staff, reviewer, handlers, posted):
+    """Only the two buttons decide: a POST without either (a stale form, a script) is not a 退回."""
+    from backoffice.forms import DECISION_REQUIRED
+
+    entry = center_subject("hengyang")
+    item = open_item(entry)
+    client = as_staff(reviewer)
+    client.post(f"/backoffice/queue/{item.pk}/claim/")
+    response = client.post(f"/backoffice/queue/{item.pk}/", posted)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert DECISION_REQUIRED in page and "材料不全</textarea>" in page
+    assert ReviewItem.objects.get(pk=item.pk).status == ReviewStatus.CLAIMED
+    assert CenterSubject.unscoped.get(pk=entry.pk).profile_status == ProfileStatus.SUBMITTED

@@ -64,7 +64,8 @@ def test_staff_password_login_with_next_lands_in_the_back_office(client, reviewe
     assert response.status_code == 302 and response["Location"] == "/backoffice/queue/"
 
 
-def test_demo_staff_load_twice_and_print_their_logins(capsys):
+def test_demo_staff_load_twice_and_print_their_logins(capsys, settings):
+    settings.DEBUG = True  # `make run` loads them with DEBUG=1
     call_command("load_demo_staff")
     call_command("load_demo_staff", "--quiet")
     from review.models import StaffMember
@@ -86,3 +87,28 @@ def test_demo_staff_load_twice_and_print_their_logins(capsys):
     assert (
         printed.count("hengyang_reviewer") == 1 and "Staff2026ggzy" in printed and "/backoffice/" in printed
     )
+
+
+def test_demo_staff_are_refused_without_debug_unless_forced(settings):
+    """Their password is published: a production site must not get them by a stray command."""
+    from django.core.management.base import CommandError
+
+    from backoffice.management.commands.load_demo_staff import NOT_DEBUG
+    from review.models import StaffMember
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError) as refused:
+        call_command("load_demo_staff", "--quiet")
+    assert str(refused.value) == NOT_DEBUG
+    assert not StaffMember.objects.exists()
+    call_command("load_demo_staff", "--quiet", "--force")
+    assert StaffMember.objects.count() == 7
+
+
+def test_make_run_loads_the_demo_staff_with_debug():
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    makefile = (Path(django_settings.BASE_DIR) / "Makefile").read_text()
+    assert "\tDEBUG=1 $(BIN)/python manage.py load_demo_staff --quiet\n" in makefile

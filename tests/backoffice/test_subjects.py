@@ -67,7 +67,7 @@ def test_the_detail_shows_registry_data_types_permissions_and_the_audit_trail(as
     page = as_staff(reviewer).get(url).content.decode()
     assert "<dt>法定代表人姓名</dt><dd>王五</dd>" in page
     assert "<dt>注册平台状态</dt><dd>有效</dd>" in page
-    assert 'href="/registry/attachments/7/"' in page and "建筑工程施工总承包（第2版）" in page
+    assert 'href="/backoffice/attachments/7/"' in page and "建筑工程施工总承包（第2版）" in page
     assert "投标人" in page and "诚信承诺书已签章" in page and "待审核" in page  # profile status
     assert "subject.registered" in page  # the audit trail by subject
     assert f"/backoffice/subjects/hengyang/{entry.pk}/types/bidder/remove/" in page

@@ -4,7 +4,7 @@ unit's own profile, commitment and subject types stay with the unit (000 §6.2, 
 import pytest
 
 from centers import permissions, profiles
-from centers.models import SubjectType
+from centers.models import ProfileStatus, SubjectType
 from centers.people_rules import UNIT_ONLY
 from core.errors import DomainError
 from tests.centers import factories
@@ -33,6 +33,21 @@ def test_acting_person_cannot_change_save_or_submit_the_units_profile():
     with pytest.raises(DomainError) as generated:
         profiles.commitment_generate(actor=acting_for(account), center=center, center_subject=entry)
     assert generated.value.message == UNIT_ONLY.format(action="生成诚信承诺书")
+
+
+def test_acting_person_cannot_withdraw_the_units_submitted_profile(key_for):
+    # 衡阳 reviews an agency's profile (常德 approves a bidder's at once): it waits to be withdrawn.
+    account, entry = factories.make_entry("hengyang", types=(SubjectType.AGENCY,))
+    entry = factories.submit(account, factories.ready_to_submit(account, entry, key_for(account)))
+    with pytest.raises(DomainError) as withdrawn:
+        profiles.profile_withdraw(actor=acting_for(account), center=entry.center, center_subject=entry)
+    assert withdrawn.value.message == UNIT_ONLY.format(action="撤回单位信息")
+    entry.refresh_from_db()
+    assert entry.profile_status == ProfileStatus.SUBMITTED
+    done = profiles.profile_withdraw(
+        actor=factories.actor(account), center=entry.center, center_subject=entry
+    )
+    assert done.profile_status == ProfileStatus.DRAFT
 
 
 def test_acting_person_cannot_add_a_subject_type_but_the_unit_can():

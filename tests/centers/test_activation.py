@@ -6,6 +6,7 @@ import copy
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 
 from centers import activation
 from centers import people_rules as rules
@@ -22,6 +23,7 @@ from registry.samples import pdf_bytes
 from tests.centers.factories import center
 from tests.centers.people_factories import (
     acting_for,
+    enter,
     make_agency,
     make_practitioner,
     person_key,
@@ -70,6 +72,7 @@ def test_approved_practitioners_own_certificate_is_activated(trusted, agency, al
     assert made.issuer == TrustedIssuer.objects.get(slug=algorithm) and made.activated_by == account
     row = AuditEntry.objects.get(action="centers.certificate_activated")
     assert row.target_id == str(made.pk) and row.data["serial"] == made.serial
+    assert row.data["center"] == "changde"
     listed = list(activation.approved_practitioners_for(center_subject=entry))
     assert listed == [person] and listed[0].active_activations == [made]
 
@@ -136,6 +139,33 @@ def test_one_certificate_is_active_once_per_center(trusted, agency):
     assert refused.value.message == rules.ACTIVATE_TAKEN.format(center=entry.center.name)
 
 
+def test_one_certificate_represents_one_unit_across_centers(trusted, agency):
+    account, entry = agency
+    person = make_practitioner(account, entry, state="approved", name="郑十", id_number="360426199101010071")
+    key = person_key(trusted["rsa"], person)
+    activate(account, person, key)
+
+    # Another agency at another center may not take the key the login would find for this unit.
+    fengtai = center("fengtai")
+    fengtai.accepted_issuers = []  # takes every issuer, so only the rule under test can refuse
+    fengtai.save(update_fields=["accepted_issuers"])
+    other, other_entry = make_agency(fengtai, name="丰台另一家代理有限公司")
+    there = make_practitioner(
+        other, other_entry, state="approved", name="郑十", id_number="360426199101010071"
+    )
+    with pytest.raises(DomainError) as refused:
+        activate(other, there, key)
+    assert refused.value.message == rules.ACTIVATE_TAKEN.format(center=entry.center.name)
+    assert not CertificateActivation.objects.at(other_entry.center).exists()
+
+    # The same unit at another center still acts for the same unit: allowed.
+    own_there = enter(account, fengtai)
+    same = make_practitioner(
+        account, own_there, state="approved", name="郑十", id_number="360426199101010071"
+    )
+    assert activate(account, same, key).center == own_there.center
+
+
 def test_revoke_then_the_certificate_may_be_activated_again(trusted, agency):
     account, entry = agency
     person = make_practitioner(account, entry, state="approved")
@@ -144,7 +174,8 @@ def test_revoke_then_the_certificate_may_be_activated_again(trusted, agency):
 
     revoked = activation.activation_revoke(actor=unit_actor(account), activation=made)
     assert revoked.revoked_at and revoked.revoked_by == account
-    assert AuditEntry.objects.filter(action="centers.certificate_revoked", target_id=str(made.pk)).exists()
+    revoked_row = AuditEntry.objects.get(action="centers.certificate_revoked", target_id=str(made.pk))
+    assert revoked_row.data["center"] == "changde"
     with pytest.raises(StateError) as refused:
         activation.activation_revoke(actor=unit_actor(account), activation=made)
     assert refused.value.message.startswith("该证书已于") and refused.value.message.endswith("停用。")
@@ -305,6 +336,43 @@ def test_revoked_certificate_no_longer_logs_in_for_the_agency(trusted, agency):
     answer = log_in(client, key)
     # Now only the person's own registration is offered (nobody registered with that ID number).
     assert answer.json()["redirect"] == "/registry/register/details/"
+    assert "_auth_user_id" not in client.session and ACTING_PERSON_KEY not in client.session
+
+
+def test_practitioner_session_acts_only_at_the_center_that_activated_it(trusted, agency):
+    account, entry = agency
+    enter(account, center("fengtai"))  # the unit is known at 丰台 too
+    person = make_practitioner(account, entry, state="approved")
+    key = person_key(trusted["rsa"], person)
+    activate(account, person, key)
+    client = Client()
+    log_in(client, key)
+
+    home = client.get("/centers/changde/")
+    assert home.status_code == 200
+    page = home.content.decode()
+    for name in ("practitioners", "activation_list", "unbind_list"):
+        assert f'href="{reverse(f"centers:{name}", args=["changde"])}"' in page
+
+    elsewhere = client.get("/centers/fengtai/")
+    assert elsewhere.status_code == 403
+    assert rules.ACTING_OTHER_CENTER.format(center=entry.center.name) in elsewhere.content.decode()
+    assert client.session[ACTING_PERSON_KEY]["center"] == "changde"  # still logged in for 常德
+
+
+def test_practitioner_session_ends_when_the_activation_is_revoked(trusted, agency):
+    account, entry = agency
+    person = make_practitioner(account, entry, state="approved")
+    key = person_key(trusted["rsa"], person)
+    made = activate(account, person, key)
+    client = Client()
+    log_in(client, key)
+    assert client.get("/centers/changde/practitioners/construction/").status_code == 200
+
+    activation.activation_revoke(actor=unit_actor(account), activation=made)
+
+    refused = client.get("/centers/changde/practitioners/construction/")
+    assert refused.status_code == 403 and rules.ACTING_ENDED in refused.content.decode()
     assert "_auth_user_id" not in client.session and ACTING_PERSON_KEY not in client.session
 
 

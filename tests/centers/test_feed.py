@@ -119,7 +119,17 @@ def test_the_feed_needs_its_token(client, header):
 
 
 @pytest.mark.parametrize(
-    "query", [{"after": "-1"}, {"after": "abc"}, {"limit": "0"}, {"limit": "501"}, {"limit": "1.5"}]
+    "query",
+    [
+        {"after": "-1"},
+        {"after": "abc"},
+        {"after": "9" * 19},  # more than a cursor (bigint) holds: 400, not an overflow's 500
+        {"after": "０"},  # a full-width digit is a digit to str.isdigit, not to a cursor
+        {"limit": "0"},
+        {"limit": "501"},
+        {"limit": "1.5"},
+        {"limit": "1" + "0" * 40},
+    ],
 )
 def test_a_bad_cursor_or_limit_is_refused(client, query):
     response = client.get(FEED, query, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")

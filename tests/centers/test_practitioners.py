@@ -46,7 +46,7 @@ def test_agency_adds_a_draft_that_may_be_incomplete_and_it_is_audited():
     assert made.name == "李四" and made.id_number == "11010519491231002X"
     row = AuditEntry.objects.get(action="centers.practitioner_created")
     assert row.target_id == str(made.pk) and row.subject_id == account.subject_id
-    assert row.data["id_number"] == "1101**********002X"
+    assert row.data["id_number"] == "1101**********002X" and row.data["center"] == "changde"
 
 
 def test_documents_are_kept_as_references_to_the_units_own_files():
@@ -142,6 +142,22 @@ def test_the_same_person_once_per_field_but_may_be_in_both():
     assert also.pk != first.pk
 
 
+def test_a_concurrent_duplicate_add_is_refused_by_the_constraint_with_the_same_message(monkeypatch):
+    account, entry = make_agency(center())
+    create(account, entry, details=details(name="王五", id_number="360426199101010071"))
+    # As if the other add committed after this one's check: only the constraint sees it.
+    monkeypatch.setattr(practitioners, "_refuse_duplicate", lambda *args: None)
+
+    with pytest.raises(DomainError) as refused:
+        create(account, entry, details=details(name="王五", id_number="360426199101010071"))
+
+    assert refused.value.message == rules.PRACTITIONER_DUPLICATE.format(
+        id_number="3604**********0071", field="工程建设", name="王五"
+    )
+    assert refused.value.field == "id_number"
+    assert practitioners.practitioners_for(center_subject=entry, field="construction").count() == 1
+
+
 def test_submit_says_exactly_what_is_missing_and_keeps_the_draft():
     account, entry = make_agency(center())
     made = create(account, entry, details=details(phone="", qualification_no="建[2020]0001"))
@@ -212,6 +228,7 @@ def test_reviewer_approves_through_the_queue():
     )
     row = AuditEntry.objects.get(action="centers.practitioner_approved")
     assert row.actor == reviewer.user and row.data["opinion"] == "材料齐全"
+    assert row.data["center"] == "changde"
     with pytest.raises(StateError) as refused:
         practitioners.practitioner_submit(actor=unit_actor(account), practitioner=made)
     assert refused.value.message == rules.PRACTITIONER_STATE.format(status="审核通过", action="提交")

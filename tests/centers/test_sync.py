@@ -13,8 +13,11 @@ from django.utils import timezone
 from centers import sync
 from centers.models import (
     Center,
+    CenterPermission,
     CenterSubject,
     CenterSubjectType,
+    ProfileStatus,
+    SubjectOrigin,
     SubjectType,
     SyncState,
     SyncStatus,
@@ -24,6 +27,7 @@ from core.models import AuditEntry
 from core.outbox import retry_delay
 from registry import events, services
 from registry.models import EventReason, SubjectEvent
+from review.models import ReviewItem, ReviewKind, ReviewStatus
 from tests.centers.syncparts import change_basic, queue_in_tmp  # noqa: F401 (fixture)
 from tests.conftest import actor
 from tests.factories import make_unit, submit_basic, submit_qualification
@@ -249,6 +253,87 @@ class TestSubjectTypes:
         change_basic(unit, roles=["bidder", "agency"])
         deliver_all(unit.subject, changde)
         assert active() == ["agency", "bidder", "tenderee"]  # listed anew after it was dropped: added again
+
+    def test_a_type_the_center_reviews_waits_for_review_once_the_profile_is_in_force(
+        self, unit, changde, hengyang
+    ):
+        """衡阳: a bidder approved at once that lists 招标代理机构 in the registry gets it only after
+        市场主体科 reviews it; 常德 (no review of types) gives it at once, with its permissions."""
+        submit_basic(unit, roles=["bidder"])
+        deliver_all(unit.subject, changde, hengyang)
+        CenterSubject.unscoped.filter(subject=unit.subject).update(
+            profile={"contact_name": "赵敏"}, profile_status=ProfileStatus.APPROVED
+        )
+        change_basic(unit, roles=["bidder", "agency"])
+        deliver_all(unit.subject, changde, hengyang)
+
+        waiting = CenterSubjectType.objects.at(hengyang).get(
+            center_subject__subject=unit.subject, type="agency"
+        )
+        assert waiting.effective_at is None and waiting.removed_at is None
+        item = ReviewItem.objects.get(target_id=str(waiting.pk), kind=ReviewKind.SUBJECT_TYPE)
+        assert item.center == hengyang and item.status == ReviewStatus.OPEN
+        assert item.title == "新增主体类型「招标代理机构」"
+        assert not CenterPermission.objects.at(hengyang).filter(code="venue_booking").exists()
+
+        given = CenterSubjectType.objects.at(changde).get(center_subject__subject=unit.subject, type="agency")
+        assert given.effective_at is not None
+        assert not ReviewItem.objects.filter(target_id=str(given.pk), kind=ReviewKind.SUBJECT_TYPE).exists()
+        held = CenterPermission.objects.at(changde).filter(revoked_at=None)
+        assert {"project_register", "venue_booking", "announcement_publish"} <= set(
+            held.values_list("code", flat=True)
+        )
+
+    def test_before_a_profile_is_in_force_listed_types_are_effective_at_once(self, unit, hengyang):
+        submit_basic(unit, roles=["bidder", "agency"])
+        deliver_all(unit.subject, hengyang)
+        types = CenterSubjectType.objects.at(hengyang).filter(center_subject__subject=unit.subject)
+        assert sorted(types.values_list("type", flat=True)) == ["agency", "bidder"]
+        assert all(t.effective_at is not None for t in types)
+        assert not ReviewItem.objects.exists()
+
+
+class TestLocalOrigins:
+    @pytest.mark.parametrize("origin", [SubjectOrigin.LEGACY, SubjectOrigin.OWN])
+    def test_a_local_entry_keeps_the_registry_side_fields_edited_here(self, unit, changde, origin):
+        """000 §8.1.1: a legacy (or own-registration) unit edits its name and legal representative
+        at the center; the registry's events must not wipe them."""
+        local_basic = {
+            "name": "常德老系统名称有限公司",
+            "legal_rep_name": "本地法人",
+            "registered_address": "本地",
+        }
+        entry = CenterSubject.objects.at(changde).create(
+            center=changde,
+            subject=unit.subject,
+            origin=origin,
+            registry_data={"name": "常德老系统名称有限公司", "basic": local_basic},
+        )
+        submit_basic(unit, roles=["bidder"], contact_name="注册平台联系人")
+        deliver_all(unit.subject, changde)
+
+        entry.refresh_from_db()
+        last = SubjectEvent.objects.filter(subject=unit.subject).latest("seq")
+        payload = last.payload
+        assert entry.registry_seq == last.seq
+        assert entry.registry_data["name"] == "常德老系统名称有限公司"
+        for key, value in local_basic.items():
+            assert entry.registry_data["basic"][key] == value
+        # What the center does not edit comes from the registry.
+        assert entry.registry_data["basic"]["contact_name"] == "注册平台联系人"
+        assert entry.registry_data["basic"]["roles"] == ["bidder"]
+        assert entry.registry_data["status"] == payload["status"]
+        assert (
+            entry.registry_data["basic"]["legal_rep_id_number"] == payload["basic"]["legal_rep_id_number"]
+        )  # not edited here: the registry's
+
+    def test_a_synced_entry_takes_the_registry_data_as_sent(self, unit, changde):
+        submit_basic(unit, roles=["bidder"])
+        deliver_all(unit.subject, changde)
+        change_basic(unit, contact_name="新联系人")
+        deliver_all(unit.subject, changde)
+        entry = CenterSubject.objects.at(changde).get(subject=unit.subject)
+        assert entry.registry_data == SubjectEvent.objects.filter(subject=unit.subject).latest("seq").payload
 
 
 class TestResync:

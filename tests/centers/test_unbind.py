@@ -2,6 +2,8 @@
 support decides through the queue, approving unbinds the certificate."""
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from centers import people_rules as rules
 from centers import unbind
@@ -28,6 +30,7 @@ from tests.centers.people_factories import (
     unit_actor,
 )
 from tests.factories import make_unit
+from tests.pkiparts import holder
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +60,8 @@ def test_a_password_login_files_the_request_for_technical_support(bidder):
         holder=bound.holder_name, serial=bound.serial, reason="证书遗失或损坏"
     )
     assert unbind.unbind_due_at(made) == item.due_at
-    assert AuditEntry.objects.filter(action="centers.unbind_requested", target_id=str(made.pk)).exists()
+    requested = AuditEntry.objects.get(action="centers.unbind_requested", target_id=str(made.pk))
+    assert requested.data["center"] == "fengtai"
 
 
 def test_refusals_say_what_is_missing(trusted, bidder):
@@ -100,10 +104,19 @@ def test_an_unbound_certificate_cannot_be_asked_for(bidder):
 
 def test_one_waiting_request_per_certificate(bidder):
     account, entry, bound = bidder
-    make_unbind_request(account, entry, bound)
+    made = make_unbind_request(account, entry, bound)
+    when = timezone.localtime(made.created_at).strftime("%Y-%m-%d %H:%M")
+    message = rules.UNBIND_ALREADY_OPEN.format(center=entry.center.name, when=when)
     with pytest.raises(StateError) as refused:
         make_unbind_request(account, entry, bound)
-    assert refused.value.message.startswith("该证书已有待处理的解绑申请（")
+    assert refused.value.message == message
+
+    # The binding is the unit's, not a center's: another center refuses it too, naming the first.
+    elsewhere = enter(account, center("changde"), types=("supplier",))
+    with pytest.raises(StateError) as refused:
+        make_unbind_request(account, elsewhere, bound)
+    assert refused.value.message == message
+    assert not unbind.unbind_requests_for(center_subject=elsewhere).exists()
 
 
 def test_withdraw_while_waiting(bidder):
@@ -135,7 +148,8 @@ def test_technical_support_approves_and_the_certificate_is_unbound(bidder):
     assert bound.unbound_at is not None and bound.unbound_by == support.user
     row = AuditEntry.objects.get(action="pki.certificate_unbound")
     assert row.actor == support.user and row.data["on_request"] is True and row.data["reason"] == "lost"
-    assert AuditEntry.objects.filter(action="centers.unbind_approved", target_id=str(made.pk)).exists()
+    approved = AuditEntry.objects.get(action="centers.unbind_approved", target_id=str(made.pk))
+    assert approved.data["center"] == "fengtai"
 
 
 def test_a_reviewer_without_the_support_role_cannot_decide(bidder):
@@ -208,4 +222,27 @@ def test_technical_support_reads_the_request_and_opens_its_letter(bidder, client
     assert ("解绑原因", "证书遗失或损坏") in described["rows"]
     (letter_label, letter_url), (licence_label, _) = described["attachments"]
     assert letter_label == "解绑申请书：解绑申请书.pdf" and licence_label == "营业执照：营业执照.png"
-    assert letter_url == f"/registry/attachments/{made.letter['id']}/"
+    assert letter_url == f"/backoffice/attachments/{made.letter['id']}/"
+
+
+def test_a_certificate_unbound_on_request_does_not_bind_itself_again_at_login(trusted):
+    account = make_unit(name="丰台遗失证书有限公司")
+    entry = enter(account, center("fengtai"), types=("supplier",))
+    key = holder(trusted["rsa"], name=account.subject.name, code=account.subject.code)
+    bound = pki_services.certificate_bind(
+        actor=unit_actor(account, "certificate"),
+        subject=account.subject,
+        holder=pki_services.certificate_check(certificate=key.pem),
+        how="manual",
+    )
+    decide(make_support(entry.center), make_unbind_request(account, entry, bound), approve=True)
+
+    client = Client()
+    nonce = client.post("/pki/challenge/", {"purpose": "login"}).json()["nonce"]
+    answer = client.post("/pki/login/", key.signed(nonce=nonce), content_type="application/json")
+
+    assert answer.status_code == 400 and answer.json()["error"] == pki_rules.BIND_BLOCKED
+    assert "_auth_user_id" not in client.session
+    bound.refresh_from_db()
+    assert bound.unbound_at is not None and bound.blocked_at == bound.unbound_at
+    assert not AuditEntry.objects.filter(action="pki.certificate_login").exists()

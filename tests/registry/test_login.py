@@ -1,6 +1,7 @@
 """003 §3: password login by full name or code; lockout; reset by e-mail."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -112,11 +113,21 @@ def test_staff_lands_on_the_admin(client, staff):
     assert response["Location"] == "/admin/"
 
 
-def test_open_redirect_is_refused(client, unit):
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "/\\evil.example/", "/\\/evil.example/", "https://evil.example/"]
+)
+def test_open_redirect_is_refused(client, unit, target):
     response = client.post(
-        "/registry/login/?next=//evil.example/", {"login": unit.subject.name, "password": PASSWORD}
+        f"/registry/login/?{urlencode({'next': target})}", {"login": unit.subject.name, "password": PASSWORD}
     )
     assert response["Location"] == "/registry/"
+
+
+def test_a_next_on_this_site_is_followed(client, unit):
+    response = client.post(
+        "/registry/login/?next=/registry/history/", {"login": unit.subject.name, "password": PASSWORD}
+    )
+    assert response["Location"] == "/registry/history/"
 
 
 def test_ambiguous_name_asks_for_the_code(client, db):

@@ -42,8 +42,9 @@ def test_an_administrator_adds_a_reviewer_who_can_log_in(platform):
     account = Account.objects.get(username="new_reviewer")
     assert member.account == account and account.is_staff and account.check_password("Review2026ok")
     assert member.roles == ["reviewer"] and member.center.code == "hengyang"
-    # Staff read the subjects' records and attachments (registry's view permissions).
-    assert account.has_perm("registry.view_subject") and account.has_perm("registry.view_attachment")
+    # No model permission: staff read subjects through the back-office, bounded by their center.
+    assert not account.has_perm("registry.view_subject") and not account.has_perm("registry.view_attachment")
+    assert not account.get_all_permissions()
     added = AuditEntry.objects.get(action="staff.added", target_id=str(member.pk))
     assert added.actor == platform.account and added.data["roles"] == ["reviewer"]
 

@@ -6,7 +6,8 @@ to the back-office (review/staff_login.py).
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from centers.models import Center
 from registry.identifiers import resident_id_check_char
@@ -14,6 +15,8 @@ from review.models import StaffRole
 from review.services_admin import staff_member_seed
 
 DEMO_PASSWORD = "Staff2026ggzy"
+# The demo accounts share a published password: never on a production site by accident.
+NOT_DEBUG = "演示工作人员的密码是公开的，只能在 DEBUG=1 的开发环境中加载；确需加载请加 --force。"
 
 
 def _id(region: str, birth: str, sequence: str) -> str:
@@ -108,8 +111,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
         parser.add_argument("--quiet", action="store_true", help="Load without printing the logins.")
+        parser.add_argument("--force", action="store_true", help="Load even when DEBUG is off.")
 
-    def handle(self, *args: Any, url: str, quiet: bool, **options: Any) -> None:
+    def handle(self, *args: Any, url: str, quiet: bool, force: bool, **options: Any) -> None:
+        if not (settings.DEBUG or force):
+            raise CommandError(NOT_DEBUG)
         centers = {center.code: center for center in Center.objects.all()}
         for username, code, name, department, roles, id_number, _ in DEMO_STAFF:
             if code and code not in centers:
