@@ -77,6 +77,22 @@ class CenterScopedManager(models.Manager):
         return super().get_queryset().filter(**{f"{self.center_path}_id": center_id})
 
 
+class CenterOwned(models.Model):
+    """Data that belongs to one trading center: its `center`, and managers that make every page
+    say which center (`objects.at(center)`). The unscoped manager serves Django's internals
+    (related objects, deletion, the admin) and the few fan-outs over all centers."""
+
+    center = models.ForeignKey(Center, verbose_name="交易中心", on_delete=models.PROTECT, related_name="+")
+
+    unscoped = models.Manager()
+    objects = CenterScopedManager()
+
+    class Meta:
+        abstract = True
+        default_manager_name = "unscoped"
+        base_manager_name = "unscoped"
+
+
 class SubjectOrigin(models.TextChoices):
     REGISTRY = "registry", "省统一注册平台"
     OWN = "own", "本中心注册"
@@ -92,10 +108,9 @@ class ProfileStatus(models.TextChoices):
     REJECTED = "rejected", "已退回"
 
 
-class CenterSubject(models.Model):
+class CenterSubject(CenterOwned):
     """A subject as one center knows it (the center's 企业诚信库 entry)."""
 
-    center = models.ForeignKey(Center, verbose_name="交易中心", on_delete=models.PROTECT, related_name="+")
     # The registry's subject in this database: the same row in the all-in-one deployment, a local
     # mirror made by the feed follower in a separately deployed center.
     subject = models.ForeignKey(
@@ -130,14 +145,9 @@ class CenterSubject(models.Model):
     created_at = models.DateTimeField("入库时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    unscoped = models.Manager()
-    objects = CenterScopedManager()
-
-    class Meta:
+    class Meta(CenterOwned.Meta):
         verbose_name = "中心交易主体"
         verbose_name_plural = "中心交易主体"
-        default_manager_name = "unscoped"
-        base_manager_name = "unscoped"
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["center", "subject"], name="center_subject_unique"),
@@ -161,10 +171,9 @@ class SubjectType(models.TextChoices):
     PROPERTY_BIDDER = "property_bidder", "产权竞买人"
 
 
-class CenterSubjectType(models.Model):
+class CenterSubjectType(CenterOwned):
     """A subject type held at a center. Users add types; only staff remove them (000 §8.2)."""
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
     center_subject = models.ForeignKey(CenterSubject, on_delete=models.CASCADE, related_name="types")
     type = models.CharField("主体类型", max_length=20, choices=SubjectType.choices)
     added_at = models.DateTimeField("新增时间", default=timezone.now)
@@ -180,14 +189,9 @@ class CenterSubjectType(models.Model):
     )
     removed_reason = models.CharField("删除原因", max_length=200, blank=True)
 
-    unscoped = models.Manager()
-    objects = CenterScopedManager()
-
-    class Meta:
+    class Meta(CenterOwned.Meta):
         verbose_name = "主体类型"
         verbose_name_plural = "主体类型"
-        default_manager_name = "unscoped"
-        base_manager_name = "unscoped"
         ordering = ["added_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -201,10 +205,9 @@ class CenterSubjectType(models.Model):
         return self.get_type_display()
 
 
-class CenterPermission(models.Model):
+class CenterPermission(CenterOwned):
     """A business permission (业务操作权限) granted at a center by its rule (000 §7)."""
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
     center_subject = models.ForeignKey(CenterSubject, on_delete=models.CASCADE, related_name="permissions")
     code = models.CharField("权限", max_length=40)
     granted_at = models.DateTimeField("授予时间", default=timezone.now)
@@ -212,14 +215,9 @@ class CenterPermission(models.Model):
     granted_because = models.CharField("授予依据", max_length=200)
     revoked_at = models.DateTimeField("收回时间", null=True, blank=True)
 
-    unscoped = models.Manager()
-    objects = CenterScopedManager()
-
-    class Meta:
+    class Meta(CenterOwned.Meta):
         verbose_name = "业务权限"
         verbose_name_plural = "业务权限"
-        default_manager_name = "unscoped"
-        base_manager_name = "unscoped"
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(
@@ -237,7 +235,7 @@ class SyncStatus(models.TextChoices):
     FAILED = "failed", "同步失败"
 
 
-class SyncState(models.Model):
+class SyncState(CenterOwned):
     """Where the delivery of one subject's registry events to one center stands.
 
     The worker delivers in order per subject: it holds this row locked while it applies the events
@@ -245,7 +243,6 @@ class SyncState(models.Model):
     killed worker neither loses nor repeats an effect. The subject's page shows this row per center.
     """
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey("registry.Subject", on_delete=models.CASCADE, related_name="sync_states")
     delivered_seq = models.PositiveIntegerField("已送达序号", default=0)
     wanted_seq = models.PositiveIntegerField("最新序号", default=0)
@@ -256,14 +253,9 @@ class SyncState(models.Model):
     requested_at = models.DateTimeField("最近变更时间", default=timezone.now)
     synced_at = models.DateTimeField("同步完成时间", null=True, blank=True)
 
-    unscoped = models.Manager()
-    objects = CenterScopedManager()
-
-    class Meta:
+    class Meta(CenterOwned.Meta):
         verbose_name = "同步状态"
         verbose_name_plural = "同步状态"
-        default_manager_name = "unscoped"
-        base_manager_name = "unscoped"
         constraints = [models.UniqueConstraint(fields=["center", "subject"], name="sync_state_unique")]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="sync_state_due")]
 
@@ -299,10 +291,9 @@ class PractitionerStatus(models.TextChoices):
     REJECTED = "rejected", "已退回"
 
 
-class Practitioner(models.Model):
+class Practitioner(CenterOwned):
     """从业人员 of an agency at a center (000 §6.2.1; 001 §5.3)."""
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
     center_subject = models.ForeignKey(CenterSubject, on_delete=models.PROTECT, related_name="practitioners")
     field = models.CharField("从业类别", max_length=12, choices=PractitionerField.choices)
     name = models.CharField("姓名", max_length=50)
@@ -322,14 +313,9 @@ class Practitioner(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    unscoped = models.Manager()
-    objects = CenterScopedManager()
-
-    class Meta:
+    class Meta(CenterOwned.Meta):
         verbose_name = "从业人员"
         verbose_name_plural = "从业人员"
-        default_manager_name = "unscoped"
-        base_manager_name = "unscoped"
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -341,11 +327,10 @@ class Practitioner(models.Model):
         return f"{self.name}（{self.get_field_display()}）"
 
 
-class CertificateActivation(models.Model):
+class CertificateActivation(CenterOwned):
     """CA证书激活 (000 §6.2.2; 001 远程证书激活): an approved practitioner's own certificate,
     activated by the agency, with which the person logs in and acts for the agency at this center."""
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
     practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="activations")
     issuer = models.ForeignKey("pki.TrustedIssuer", on_delete=models.PROTECT, related_name="+")
     fingerprint = models.CharField("SHA-256指纹", max_length=64)
@@ -362,14 +347,9 @@ class CertificateActivation(models.Model):
     )
     last_login_at = models.DateTimeField("最近登录", null=True, blank=True)
 
-    unscoped = models.Manager()
-    objects = CenterScopedManager()
-
-    class Meta:
+    class Meta(CenterOwned.Meta):
         verbose_name = "个人CA证书激活"
         verbose_name_plural = "个人CA证书激活"
-        default_manager_name = "unscoped"
-        base_manager_name = "unscoped"
         ordering = ["-activated_at"]
         constraints = [
             models.UniqueConstraint(
@@ -394,11 +374,10 @@ class RequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-class UnbindRequest(models.Model):
+class UnbindRequest(CenterOwned):
     """解绑申请 for a certificate its holder can no longer use, online with the letter and the
     licence attached, instead of the e-mail of 000 §6.3 and 002 §5."""
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
     center_subject = models.ForeignKey(
         CenterSubject, on_delete=models.PROTECT, related_name="unbind_requests"
     )
@@ -416,14 +395,9 @@ class UnbindRequest(models.Model):
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     decision_opinion = models.TextField("处理意见", blank=True)
 
-    unscoped = models.Manager()
-    objects = CenterScopedManager()
-
-    class Meta:
+    class Meta(CenterOwned.Meta):
         verbose_name = "证书解绑申请"
         verbose_name_plural = "证书解绑申请"
-        default_manager_name = "unscoped"
-        base_manager_name = "unscoped"
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
