@@ -1,5 +1,6 @@
-"""The certificate agent for browser journeys: a test PKI, a SoftHSM2 USB key, the agent on a free
-loopback port, and how a person finds the agent's boxes and PIN window on the pages.
+"""The certificate agent for browser journeys: a test PKI, a SoftHSM2 USB key, the installed
+`ggzy-agent serve` in its own process on a free loopback port (as users run it), and how a person
+finds the agent's boxes and PIN window on the pages.
 
 The fixtures are made available to every journey by tests/e2e/conftest.py.
 """
@@ -9,13 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ggzy_agent.config import AgentConfig
-from ggzy_agent.server import AgentServer
 from playwright.sync_api import Locator, Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pki import issuing
 from tests import pkiparts
+from tests.agentprocess import AgentProcess
 
 SOFTHSM = issuing.SOFTHSM2_MODULE
 # Distinctive PINs, as in the agent's tests.
@@ -44,14 +44,20 @@ def trusted(transactional_db, cas, tmp_path) -> dict[str, issuing.CA]:
 
 
 @pytest.fixture
-def token(tmp_path, monkeypatch) -> str:
-    """An empty USB key: a fresh SoftHSM2 token in this test's own token directory. SoftHSM2
-    reads $SOFTHSM2_CONF on every C_Initialize, and both issuing and the agent re-initialise."""
+def softhsm_conf(tmp_path, monkeypatch) -> Path:
+    """This test's own SoftHSM2 token directory, for this process and the agent's. SoftHSM2 reads
+    $SOFTHSM2_CONF on every C_Initialize, and both issuing and the agent re-initialise."""
     tokens = tmp_path / "softhsm" / "tokens"
     tokens.mkdir(parents=True)
     conf = tmp_path / "softhsm" / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
     monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    return conf
+
+
+@pytest.fixture
+def token(softhsm_conf) -> str:
+    """An empty USB key: a fresh SoftHSM2 token in this test's own token directory."""
     issuing.init_token(label=TOKEN_LABEL, so_pin=SO_PIN, pin=PIN)
     return TOKEN_LABEL
 
@@ -64,16 +70,19 @@ def soft_store(tmp_path) -> Path:
 
 
 @pytest.fixture
-def agent(live_server, settings, token, soft_store) -> Iterator[AgentServer]:
-    """The agent with the USB key plugged in, allowing exactly the live server's origin; the
-    pages are pointed at it."""
-    config = AgentConfig.build(
-        port=0, allowed_origins=[live_server.url], pkcs11_modules=[SOFTHSM], soft_store=soft_store
+def agent(live_server, settings, tmp_path, softhsm_conf, token, soft_store) -> Iterator[AgentProcess]:
+    """`ggzy-agent serve` with the USB key plugged in, allowing exactly the live server's origin;
+    the pages are pointed at it. Stopped with SIGTERM at the end; a traceback in its log fails the test."""
+    process = AgentProcess.start(
+        tmp_path / "agent",
+        allowed_origins=[live_server.url],
+        pkcs11_modules=[SOFTHSM],
+        soft_store=soft_store,
+        softhsm_conf=softhsm_conf,
     )
-    server = AgentServer(config, port=0).start()
-    settings.GGZY_AGENT_URL = server.url
-    yield server
-    server.stop()
+    settings.GGZY_AGENT_URL = process.url
+    yield process
+    process.stop()
 
 
 def serial(pem: str) -> str:
@@ -122,7 +131,7 @@ def choose_certificate(page: Page, serial_hex: str) -> None:
     page.locator(".js-certificate").select_option(option.get_attribute("value"))
 
 
-def start_signing(page: Page, button_name: str, agent: AgentServer) -> Page:
+def start_signing(page: Page, button_name: str, agent: AgentProcess) -> Page:
     """Clicks the button that asks the agent to sign; returns the agent's PIN window once the
     page has waited for it as long as a person takes to read it and type a PIN."""
     with page.expect_popup() as opened:
@@ -134,7 +143,7 @@ def start_signing(page: Page, button_name: str, agent: AgentServer) -> Page:
     return popup
 
 
-def keep_waiting_for_the_pin(page: Page, agent: AgentServer) -> None:
+def keep_waiting_for_the_pin(page: Page, agent: AgentProcess) -> None:
     """The page asks the agent every 0.4 s whether the PIN was entered, and gives up when it sees
     the PIN window closed. A person needs longer than that to type a PIN, so let the page ask
     twice more: the second question proves the page still sees the window open after the first."""
@@ -159,7 +168,9 @@ def enter_pin(popup: Page, pin: str) -> None:
     button(popup, "确定").click()
 
 
-def log_in_by_certificate(page: Page, agent: AgentServer, serial_hex: str, shot=None, name: str = "") -> None:
+def log_in_by_certificate(
+    page: Page, agent: AgentProcess, serial_hex: str, shot=None, name: str = ""
+) -> None:
     open_ca_login(page)
     choose_certificate(page, serial_hex)
     popup = start_signing(page, "CA证书登录", agent)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.e2e.agentparts import agent, cas, soft_store, token, trusted  # noqa: F401  (fixtures for journeys)
+from tests.e2e.agentparts import agent, cas, soft_store, softhsm_conf, token, trusted  # noqa: F401  (fixtures for journeys)
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
 # the test's own ORM calls (factories, database checks) as "async unsafe". Set for the whole
