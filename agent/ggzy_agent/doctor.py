@@ -5,6 +5,7 @@ Each check is a function returning a CheckResult, so the HTTP service could offe
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import json
 import secrets
@@ -19,7 +20,7 @@ from .certinfo import verify
 from .config import AgentConfig
 from .errors import SigningFailed, WrongPin
 from .inventory import CertificateEntry, Inventory, Scan
-from .signing import signed_text
+from .signing import InvalidSignRequest, seal_payload, seal_test_attributes, signed_text
 
 PASSED, FAILED = "[通过]", "[失败]"
 START_AGENT = "请先运行 ggzy-agent serve"
@@ -151,6 +152,33 @@ def check_pin(inventory: Inventory, entry: CertificateEntry, pin: str) -> CheckR
     return CheckResult(name, True, f"PIN码正确，{entry.info.algorithm} 签名已用证书公钥验证通过")
 
 
+SEAL_TEST_TITLE = "证书助手签章检测"
+
+
+def check_seal(inventory: Inventory, entry: CertificateEntry, pin: str) -> CheckResult:
+    """签章签名: signed attributes shaped as the platform's seals, through the same check the agent
+    applies to a seal request, signed with the key and verified with the certificate's public key."""
+    name = "签章签名"
+    attributes = seal_test_attributes(certificate_der=entry.info.der, document=secrets.token_bytes(32))
+    try:
+        payload = seal_payload(
+            data=base64.b64encode(attributes).decode("ascii"),
+            title=SEAL_TEST_TITLE,
+            certificate_der=entry.info.der,
+        )
+    except InvalidSignRequest as exc:
+        return CheckResult(name, False, exc.message, "请升级证书助手后重试；仍不通过请联系交易平台。")
+    try:
+        signature = inventory.sign(entry, pin, payload.data)
+    except WrongPin as exc:
+        return CheckResult(name, False, exc.message, "请确认PIN码后重试；连续输错可能锁定USB Key。")
+    except SigningFailed as exc:
+        return CheckResult(name, False, exc.message, "请联系证书颁发机构检查该证书与私钥。")
+    if not verify(entry.info, payload.data, signature):
+        return CheckResult(name, False, "签章签名无法用证书公钥验证", "请联系证书颁发机构检查该证书与私钥。")
+    return CheckResult(name, True, f"已为测试文件签署PDF签章的签名属性，{entry.info.algorithm} 签名验证通过")
+
+
 def check_site(site: str, entry: CertificateEntry, *, timeout: float = 10.0) -> CheckResult:
     """Asks the trading platform whether it accepts the certificate (POST {site}/pki/check/)."""
     name = "网站证书检测"
@@ -212,7 +240,11 @@ def run_doctor(
     if entry is not None:
         print(f"检测证书：{describe_entry(entry)}", file=out, flush=True)
         # No PIN prompt for a certificate that cannot sign whatever the PIN.
-        report(check_pin(inventory, entry, "" if entry.problem else read_pin()))
+        pin = "" if entry.problem else read_pin()
+        pin_check = check_pin(inventory, entry, pin)
+        report(pin_check)
+        if pin_check.ok:  # a wrong PIN is not tried again: a USB key locks after a few
+            report(check_seal(inventory, entry, pin))
         if site:
             report(check_site(site, entry))
     ok = all(result.ok for result in results)

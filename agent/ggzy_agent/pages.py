@@ -63,12 +63,23 @@ def approve_form(request: SignRequest, error: str | None = None) -> tuple[str, d
             if request.certificate.source == "token"
             else f"证书文件「{request.certificate.location}」"
         ),
-        signed_text=escape(request.payload.shown),
+        contents=_contents(request),
         error=f'<p class="error" role="alert">{escape(error)}</p>' if error else "",
         action=escape(f"/approve/{request.id}"),
         form_token=escape(request.form_token),
     )
     return html, {**PAGE_HEADERS, "Content-Security-Policy": content_security_policy()}
+
+
+def _contents(request: SignRequest) -> str:
+    """What will be signed; for a detection with a seal test, both things, each under its own heading."""
+    if request.seal_test is None:
+        return f'<p class="label">将要签名的内容</p>\n<pre>{escape(request.payload.shown)}</pre>'
+    return (
+        '<p class="label">将要签名的内容（一次输入PIN码，完成以下两项检测签名）</p>\n'
+        f'<p class="label">1. 登录签名检测</p>\n<pre>{escape(request.payload.shown)}</pre>\n'
+        f'<p class="label">2. 签章签名检测</p>\n<pre>{escape(request.seal_test.shown)}</pre>'
+    )
 
 
 def notice(message: str, *, kind: str, request: SignRequest | None = None) -> tuple[str, dict[str, str]]:

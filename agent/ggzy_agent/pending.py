@@ -64,6 +64,8 @@ class SignRequest:
     message: str | None = None
     signature: bytes | None = None
     busy: bool = False
+    seal_test: Payload | None = None  # a detection's test seal, signed with the same PIN
+    seal_signature: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,14 @@ class SignRequests:
     # --- the asking page ---
 
     def create(
-        self, *, origin: str, purpose: str, nonce: str, certificate: CertificateEntry, payload: Payload
+        self,
+        *,
+        origin: str,
+        purpose: str,
+        nonce: str,
+        certificate: CertificateEntry,
+        payload: Payload,
+        seal_test: Payload | None = None,
     ) -> SignRequest:
         with self._lock:
             self._refresh()
@@ -111,6 +120,7 @@ class SignRequests:
                 payload=payload,
                 created_at=self.clock(),
                 form_token=secrets.token_urlsafe(16),
+                seal_test=seal_test,
             )
             self._requests[request.id] = request
             return request
@@ -132,11 +142,17 @@ class SignRequests:
             del self._requests[request_id]
             assert request.signature is not None
             algorithm = request.certificate.info.algorithm
-            signed = (
+            signed: dict[str, object] = (
                 {"signed_attributes": base64.b64encode(request.payload.data).decode("ascii")}
                 if request.purpose == SEAL
                 else {"signed_text": request.payload.shown}
             )
+            if request.seal_test is not None:
+                assert request.seal_signature is not None
+                signed["seal"] = {
+                    "signed_attributes": base64.b64encode(request.seal_test.data).decode("ascii"),
+                    "signature": base64.b64encode(request.seal_signature).decode("ascii"),
+                }
             return {
                 "status": DONE,
                 "certificate": request.certificate.info.pem,
@@ -196,6 +212,11 @@ class SignRequests:
             request.busy = True
         try:
             signature = self.inventory.sign(request.certificate, pin, request.payload.data)
+            seal_signature = (
+                self.inventory.sign(request.certificate, pin, request.seal_test.data)
+                if request.seal_test is not None
+                else None
+            )
         except WrongPin as exc:
             with self._lock:
                 request.busy = False
@@ -216,4 +237,5 @@ class SignRequests:
         with self._lock:
             request.busy = False
             request.status, request.signature, request.message = DONE, signature, REQUEST_DONE
+            request.seal_signature = seal_signature
             return self._outcome(request)

@@ -37,7 +37,16 @@ from .errors import (
 )
 from .inventory import Inventory
 from .pending import DONE, Outcome, SignRequests, TooManyRequests
-from .signing import SEAL, InvalidSignRequest, seal_payload, text_payload, validate_nonce, validate_purpose
+from .signing import (
+    DETECT,
+    SEAL,
+    InvalidSignRequest,
+    carries_seal_test,
+    seal_payload,
+    text_payload,
+    validate_nonce,
+    validate_purpose,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -280,6 +289,7 @@ class _Handler(BaseHTTPRequestHandler):
             if entry.problem:
                 self._error(422, "certificate_unusable", entry.problem, cors_origin=origin)
                 return
+            seal_test = None
             if purpose == SEAL:
                 payload = seal_payload(
                     data=body.get("signed_attributes"),
@@ -288,8 +298,20 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             else:
                 payload = text_payload(origin=origin, purpose=purpose, nonce=nonce)
+                # 一键检测 also tests the seal path, under the same PIN; see signing.py.
+                if purpose == DETECT and carries_seal_test(body):
+                    seal_test = seal_payload(
+                        data=body.get("signed_attributes"),
+                        title=body.get("title"),
+                        certificate_der=entry.info.der,
+                    )
             request = self.agent.requests.create(
-                origin=origin, purpose=purpose, nonce=nonce, certificate=entry, payload=payload
+                origin=origin,
+                purpose=purpose,
+                nonce=nonce,
+                certificate=entry,
+                payload=payload,
+                seal_test=seal_test,
             )
         except InvalidSignRequest as exc:
             self._error(400, exc.code, exc.message, cors_origin=origin)
@@ -306,6 +328,8 @@ class _Handler(BaseHTTPRequestHandler):
             "approve_url": f"{self.agent.url}/approve/{request.id}",
             "signed_text": request.payload.shown,
         }
+        if request.seal_test is not None:
+            data["seal_text"] = request.seal_test.shown
         self._json(201, data, cors_origin=origin)
 
     # --- /approve: the agent's own page ---

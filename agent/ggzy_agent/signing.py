@@ -14,6 +14,11 @@ signing-certificate references to the very certificate the user picked.
 Such bytes can never be mistaken for a login text (which starts with "ggzy-signature-v1"), and a
 login text can never pass for signed attributes. The PIN window shows the document's title and its
 digest, read from the attributes themselves rather than taken from the page.
+
+A detection (purpose "detect", 一键检测) may carry a seal test as well: signed attributes and a title,
+checked by seal_payload exactly as for a seal. The one PIN window shows both and one PIN signs both,
+so a detection cannot pass while the seal path fails. (A page may open a popup only inside the
+user's click, so the two signatures cannot each have a window of their own.)
 """
 
 from __future__ import annotations
@@ -93,6 +98,10 @@ class Payload:
 def text_payload(*, origin: str, purpose: str, nonce: str) -> Payload:
     text = signed_text(origin=origin, purpose=purpose, nonce=nonce)
     return Payload(data=text.encode("utf-8"), shown=text)
+
+
+def carries_seal_test(body: dict[str, object]) -> bool:
+    return "signed_attributes" in body or "title" in body
 
 
 def seal_payload(*, data: object, title: object, certificate_der: bytes) -> Payload:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import socket
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from asn1crypto import pem as asn1_pem
 from ggzy_agent.__main__ import main
+
+from tests.agentprocess import AGENT_COMMAND
 
 from .conftest import PIN, SOFTHSM, WRONG_PIN
 
@@ -52,7 +56,7 @@ def test_all_checks_pass_with_the_right_pin(world, run, config_file, key):
     )
     assert code == 0, out
     assert "[失败]" not in out
-    for name in ("证书助手服务", "PKCS#11模块", "证书", "PIN码与签名"):
+    for name in ("证书助手服务", "PKCS#11模块", "证书", "PIN码与签名", "签章签名"):
         assert f"[通过] {name}：" in out
     assert world.holders[key].name in out
     assert "全部检测通过。" in out
@@ -71,8 +75,37 @@ def test_wrong_pin_fails_with_what_to_do(world, run, config_file):
     assert code == 1
     assert "[失败] PIN码与签名：PIN码错误，请重新输入。" in out
     assert "下一步：请确认PIN码后重试" in out
+    assert "签章签名" not in out  # the wrong PIN is not tried a second time
     assert "[通过] 证书助手服务" in out
     assert WRONG_PIN not in out
+
+
+def test_the_installed_command_checks_the_seal_path_in_a_process_of_its_own(world, agent, tmp_path):
+    """`ggzy-agent doctor` as users run it, importing only what the agent imports: its 签章签名
+    check passes the same seal_payload a seal request meets, so it fails while sealing would."""
+    holder = world.holders["token-p256"]
+    config_file = _write_config(
+        tmp_path / "agent.toml", port=agent.port, modules=[SOFTHSM], soft_store=world.soft_store
+    )
+    done = subprocess.run(
+        [
+            str(AGENT_COMMAND),
+            "doctor",
+            "--config",
+            str(config_file),
+            "--certificate",
+            _id(holder.pem),
+            "--pin-stdin",
+        ],
+        input=f"{PIN}\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOFTHSM2_CONF": str(world.conf)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[通过] 签章签名：已为测试文件签署PDF签章的签名属性，p256 签名验证通过" in done.stdout
+    assert "全部检测通过。" in done.stdout
 
 
 def test_agent_not_running_is_said_and_local_checks_continue(world, run, tmp_path):

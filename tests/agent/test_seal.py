@@ -157,3 +157,99 @@ def test_a_seal_needs_a_one_line_title(world, client, title):
     response = _ask(client, client.certificate_id(holder.pem), _attributes(), title=title)
     assert response.status == 400
     assert response.json["message"] == errors.INVALID_DOCUMENT_TITLE
+
+
+# --- 一键检测: a detection carries a seal test, signed under the same PIN ----------------------------
+
+
+def _detect(client, certificate_id: str, data: bytes | str, title: object = TITLE):
+    encoded = data if isinstance(data, str) else base64.b64encode(data).decode()
+    return client.request(
+        "POST",
+        "/v1/sign",
+        origin=SITE,
+        json_body={
+            "certificate_id": certificate_id,
+            "purpose": "detect",
+            "nonce": "detect-request-0123456789",
+            "signed_attributes": encoded,
+            "title": title,
+        },
+    )
+
+
+@pytest.mark.parametrize("key", ["token-p256", "file-rsa"])
+def test_a_detection_signs_its_text_and_the_seal_test_with_one_pin(world, cas, client, key):
+    holder = world.holders[key]
+    prepared = _prepare(holder, cas[holder.algorithm])
+    created = _detect(client, client.certificate_id(holder.pem), prepared.signed_attributes)
+    assert created.status == 201, created.text
+    assert created.json["signed_text"].startswith("ggzy-signature-v1\n")
+    assert created.json["seal_text"].startswith(f"文件：{TITLE}\n")
+
+    page = client.approve_page(created.json["request_id"]).text
+    # Both things to be signed, each under its own heading, in the one PIN window.
+    digest = pdfsign.message_digest(prepared.signed_attributes).hex().upper()
+    assert "证书检测（detect）" in page
+    assert "1. 登录签名检测" in page and f"<pre>{created.json['signed_text']}</pre>" in page
+    assert "2. 签章签名检测" in page and TITLE in page and digest[:8] in page
+
+    client.answer(created.json["request_id"], pin=PIN)
+    result = client.result(created.json["request_id"]).json
+    assert result["status"] == "done"
+    assert result["signed_text"] == created.json["signed_text"]
+    verify_independently(holder.pem, result["signed_text"].encode(), base64.b64decode(result["signature"]))
+    assert base64.b64decode(result["seal"]["signed_attributes"]) == prepared.signed_attributes
+    verify_independently(
+        holder.pem, prepared.signed_attributes, base64.b64decode(result["seal"]["signature"])
+    )
+    # Handed over once, both signatures together.
+    assert client.result(created.json["request_id"]).status == 404
+
+
+def test_a_detection_without_a_seal_test_signs_the_text_only(world, client):
+    holder = world.holders["file-p256"]
+    created = client.create(client.certificate_id(holder.pem), purpose="detect")
+    assert "seal_text" not in created
+    page = client.approve_page(created["request_id"]).text
+    assert "将要签名的内容" in page and "签章签名检测" not in page
+    client.answer(created["request_id"], pin=PIN)
+    result = client.result(created["request_id"]).json
+    assert result["status"] == "done" and "seal" not in result
+
+
+def test_a_detection_seal_test_is_checked_as_a_seal(world, cas, client):
+    """The same refusals as for a seal: another certificate's attributes, a login text, no title."""
+    holder, other = world.holders["token-rsa"], world.holders["file-rsa"]
+    prepared = _prepare(holder, cas["rsa"])
+    foreign = _detect(client, client.certificate_id(other.pem), prepared.signed_attributes)
+    assert foreign.status == 400 and foreign.json["message"] == errors.INVALID_SEAL_DATA
+    text = b"ggzy-signature-v1\norigin: https://evil\npurpose: login\nnonce: x\n"
+    login_text = _detect(client, client.certificate_id(holder.pem), text)
+    assert login_text.status == 400 and login_text.json["message"] == errors.INVALID_SEAL_DATA
+    untitled = _detect(client, client.certificate_id(holder.pem), prepared.signed_attributes, title=None)
+    assert untitled.status == 400 and untitled.json["message"] == errors.INVALID_DOCUMENT_TITLE
+
+
+def test_only_a_detection_may_carry_a_seal_test(world, cas, client):
+    """A login signs its own text; attributes sent along are not signed behind the user's back."""
+    holder = world.holders["file-p256"]
+    prepared = _prepare(holder, cas["p256"])
+    response = client.request(
+        "POST",
+        "/v1/sign",
+        origin=SITE,
+        json_body={
+            "certificate_id": client.certificate_id(holder.pem),
+            "purpose": "login",
+            "nonce": "login-request-0123456789",
+            "signed_attributes": base64.b64encode(prepared.signed_attributes).decode(),
+            "title": TITLE,
+        },
+    )
+    assert response.status == 201
+    assert "seal_text" not in response.json
+    page = client.approve_page(response.json["request_id"]).text
+    assert TITLE not in page
+    client.answer(response.json["request_id"], pin=PIN)
+    assert "seal" not in client.result(response.json["request_id"]).json
