@@ -196,16 +196,18 @@ def check(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def detect_signature(request: HttpRequest) -> JsonResponse:
-    """签章检测: the agent signs a detection challenge; the signature and the certificate are checked here."""
+    """一键检测's login signature: the agent signs a detection challenge; the signature and the
+    certificate are checked here. (The seal signature made under the same PIN goes to signing's
+    seal_finish, as a real seal's does.)"""
     body = json_body(request)
     try:
         holder = signed_holder_from(request, body, ChallengePurpose.DETECT)
     except DomainError as error:
-        checks = [{"name": "签名检测", "ok": False, "message": error.message}]
+        checks = [{"name": "登录签名", "ok": False, "message": error.message}]
         return JsonResponse({"ok": False, "checks": checks})
     checks = [
         *_checks(holder),
-        {"name": "签名检测", "ok": True, "message": "测试签名验证通过，证书可以正常签名"},
+        {"name": "登录签名", "ok": True, "message": "登录用的测试签名验证通过，证书可以登录本网站"},
     ]
     return JsonResponse({"ok": True, "checks": checks})
 

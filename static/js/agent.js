@@ -56,20 +56,22 @@
     return window.open("about:blank", "ggzy-agent-pin", "width=560,height=680");
   }
 
-  function sign(box, certificateId, purpose, popup) {
+  // `extra` goes to the agent with the request: a detection's seal test (signed_attributes, title).
+  function sign(box, certificateId, purpose, popup, extra) {
     var csrf = box.querySelector("[name=csrfmiddlewaretoken]").value;
     return post(box.dataset.challengeUrl, csrf, { purpose: purpose })
       .then(function (challenge) {
         if (!challenge.nonce) throw new Error(challenge.error || "无法获取签名请求");
+        var asked = Object.assign({ certificate_id: certificateId, purpose: purpose, nonce: challenge.nonce }, extra || {});
         return agentFetch("/v1/sign", {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ certificate_id: certificateId, purpose: purpose, nonce: challenge.nonce }),
+          body: JSON.stringify(asked),
         }).then(function (request) {
           if (popup) popup.location.href = request.approve_url;
           return poll(request.request_id, popup);
         }).then(function (result) {
-          return { nonce: challenge.nonce, certificate: result.certificate, signature: result.signature };
+          return { nonce: challenge.nonce, certificate: result.certificate, signature: result.signature, seal: result.seal };
         });
       })
       .catch(function (error) {
@@ -131,16 +133,33 @@
     });
   }
 
-  // 检测工具: one click runs every check in order and says what to do next where one fails.
+  // 检测工具: one click runs every check in order and says what to do next where one fails. The one
+  // PIN window signs both kinds of signature the platform asks for: the login text, and the signed
+  // attributes of a seal on a sample page (prepared by the server, as for a real seal), so the page
+  // can never say 检测通过 while sealing fails.
   function setUpDetection(box) {
     var list = box.querySelector(".js-checks");
-    function show(name, ok, message) {
+    var csrf = box.querySelector("[name=csrfmiddlewaretoken]").value;
+    function show(name, ok, message, link) {
       var item = document.createElement("li");
       item.className = ok ? "check ok" : "check error";
       item.innerHTML = "<strong></strong> <span></span>";
       item.querySelector("strong").textContent = (ok ? "✔ " : "✘ ") + name;
       item.querySelector("span").textContent = message;
+      if (link) {
+        var a = document.createElement("a");
+        a.href = link.href; a.target = "_blank"; a.rel = "noopener"; a.textContent = link.text;
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(a);
+      }
       list.appendChild(item);
+    }
+    // The seal test's second half: the server embeds the signature with a time-stamp and verifies it.
+    function finishSealTest(prepared, signed) {
+      if (!prepared.ok) return Promise.resolve({ ok: false, error: prepared.error || "无法准备签章检测" });
+      if (!signed.seal) return Promise.resolve({ ok: false, error: "证书助手没有返回签章签名：请升级证书助手后重试。" });
+      return post(box.dataset.sealFinishUrl, csrf, { request_id: prepared.request_id, signature: signed.seal.signature })
+        .catch(function () { return { ok: false, error: "网站未能完成签章检测，请稍后重试或联系交易平台。" }; });
     }
     box.querySelector(".js-detect").addEventListener("click", function () {
       list.innerHTML = "";
@@ -161,12 +180,22 @@
         }
         show("证书", true, "找到 " + certificates.length + " 张证书");
         var select = box.querySelector(".js-certificate");
-        return sign(box, select.value || certificates[0].id, "detect", popup).then(function (signed) {
-          show("PIN码", true, "PIN码正确");
-          return post(box.dataset.submitUrl, box.querySelector("[name=csrfmiddlewaretoken]").value, signed);
-        }).then(function (answer) {
-          answer.checks.forEach(function (c) { show(c.name, c.ok, c.message); });
-          setStatus(box, answer.ok ? "检测通过" : "检测未通过，请按提示处理", answer.ok ? "ok" : "error");
+        var chosen = certificates.filter(function (c) { return c.id === select.value; })[0] || certificates[0];
+        // A certificate that cannot seal (e.g. SM2) still gets its login checks; its seal line says why.
+        return post(box.dataset.sealPrepareUrl, csrf, { certificate: chosen.pem }).then(function (prepared) {
+          var sealTest = prepared.ok ? { signed_attributes: prepared.signed_attributes, title: prepared.title } : null;
+          return sign(box, chosen.id, "detect", popup, sealTest).then(function (signed) {
+            show("PIN码", true, "PIN码正确");
+            return post(box.dataset.submitUrl, csrf, signed).then(function (answer) {
+              answer.checks.forEach(function (c) { show(c.name, c.ok, c.message); });
+              return finishSealTest(prepared, signed).then(function (sealed) {
+                if (sealed.ok) show("签章签名", true, sealed.result.message, { href: sealed.result.download, text: "下载签章样张" });
+                else show("签章签名", false, sealed.error || "签章未完成");
+                var ok = answer.ok && sealed.ok;
+                setStatus(box, ok ? "检测通过" : "检测未通过，请按提示处理", ok ? "ok" : "error");
+              });
+            });
+          });
         });
       }).catch(function (error) {
         closePopup();

@@ -100,6 +100,16 @@ def shot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
     return take
 
 
+@pytest.fixture(autouse=True)
+def _own_tsa(settings, tmp_path):
+    """Seals' time-stamps from a TSA of this test's own: sealing pages, and 一键检测's seal test."""
+    from signing.tsa import make_demo_tsa
+
+    make_demo_tsa(tmp_path / "tsa")
+    settings.GGZY_TSA_DIR = tmp_path / "tsa"
+    settings.GGZY_TSA_URL = ""
+
+
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
     """Real files to upload: a PDF, a PNG, and an executable pretending to be a PDF."""

@@ -76,16 +76,6 @@ SYNC_DEADLINE = 30
 # --- the worker --------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _own_tsa(settings, tmp_path):
-    """The seals' time-stamps from a TSA of this test's own (as tests/e2e/test_seal_journey.py)."""
-    from signing.tsa import make_demo_tsa
-
-    make_demo_tsa(tmp_path / "tsa")
-    settings.GGZY_TSA_DIR = tmp_path / "tsa"
-    settings.GGZY_TSA_URL = ""
-
-
 @pytest.fixture
 def worker(transactional_db, live_server, settings, tmp_path) -> Iterator[None]:
     """The worker delivering the registry's events through a queue of this test's own, running from

@@ -1,10 +1,11 @@
 """The certificate journeys, walked in a real browser with the real certificate agent (证书助手).
 
-000 §3 检测工具 (一键检测), 003 §3 CA证书登录 with the PIN typed into the agent's own window,
+000 §3 检测工具 (一键检测, a login and a seal signature under one PIN), 003 §3 CA证书登录 with the PIN typed into the agent's own window,
 002 §3-4 binding on first login and after a renewal, and registration from a certificate whose
-holder is not registered yet. The agent runs in this process on a free loopback port, with
-SoftHSM2 tokens in a temporary directory as the USB keys and a temporary soft-certificate folder;
-the pages find it through settings.GGZY_AGENT_URL, as they find an installed agent.
+holder is not registered yet. The installed `ggzy-agent serve` runs as its own process on a free
+loopback port, with SoftHSM2 tokens in a temporary directory as the USB keys and a temporary
+soft-certificate folder; the pages find it through settings.GGZY_AGENT_URL, as they find an
+installed agent.
 """
 
 import re
@@ -56,25 +57,36 @@ def test_detect_then_log_in_and_renewed_certificate_binds_itself(page: Page, sho
     )
     first_serial = serial(first)
 
-    # 一键检测: agent, PKCS#11 module, certificates, PIN (in the agent's window), status, signature.
+    # 一键检测: agent, PKCS#11 module, certificates, status, and under one PIN (in the agent's window)
+    # both kinds of signature the platform asks for: the login text and a seal on a sample page.
     page.goto("/pki/detect/")
     expect(agent_status(page)).to_have_text("点击「一键检测」开始。")
     popup = start_signing(page, "一键检测", agent)
-    expect(popup.locator("main")).to_contain_text(page.url.split("/pki/")[0])  # the site asking
-    expect(popup.locator("main")).to_contain_text("证书检测（detect）")
-    expect(popup.locator("main")).to_contain_text(first_serial)
+    pin_window = popup.locator("main")
+    expect(pin_window).to_contain_text(page.url.split("/pki/")[0])  # the site asking
+    expect(pin_window).to_contain_text("证书检测（detect）")
+    expect(pin_window).to_contain_text(first_serial)
+    expect(pin_window).to_contain_text("1. 登录签名检测")
+    expect(pin_window).to_contain_text("2. 签章签名检测")
+    expect(pin_window).to_contain_text("文件：电子签章检测样张")
+    expect(pin_window).to_contain_text("文件摘要（SHA-256）")
     shot(popup, "detect-agent-pin")
     enter_pin(popup, PIN)
     expect(agent_status(page)).to_have_text("检测通过")
     checks = page.locator(".js-checks li")
     expect(checks.locator("strong")).to_have_text(
-        ["✔ 证书助手", "✔ 设备驱动（PKCS#11）", "✔ 证书", "✔ PIN码", "✔ 证书检测", "✔ 签名检测"]
+        ["✔ 证书助手", "✔ 设备驱动（PKCS#11）", "✔ 证书", "✔ PIN码", "✔ 证书检测", "✔ 登录签名", "✔ 签章签名"]
     )
     expect(page.locator(".js-checks li.error")).to_have_count(0)
     status_check = checks.filter(has_text="证书状态正常")
     expect(status_check).to_have_class(re.compile(r"\bok\b"))
     expect(status_check).to_contain_text(f"{unit.name}（{unit.code}）")
     expect(status_check).to_contain_text("未被吊销")
+    seal_check = checks.filter(has_text="签章签名")
+    expect(seal_check).to_contain_text(f"签章成功：{unit.name}，签章有效，时间戳")
+    expect(seal_check.get_by_role("link", name="下载签章样张")).to_have_attribute(
+        "href", re.compile(r"^/signing/detect/[0-9a-f-]+/sample\.pdf$")
+    )
     shot(page, "detection-results")
 
     # CA证书登录 with the key: first use binds it.

@@ -1,6 +1,7 @@
-"""电子签章 in a real browser with the real agent: seals made, the 诚信承诺书 sealed by the unit and
-its legal representative with keys on a SoftHSM2 token (RSA and P-256), 签章检测 on the detection
-page, and the public verification page (000 §3.3, §7; 004 3.7.5-3.7.6)."""
+"""电子签章 in a real browser with the installed agent as its own process: seals made, the 诚信承诺书
+sealed by the unit and its legal representative with keys on a SoftHSM2 token (RSA and P-256) and
+checked by poppler's pdfsig and the public verification page, and on the detection page 一键检测
+(which signs a seal as well as a login) and 签章检测 (000 §3.3, §7; 004 3.7.5-3.7.6)."""
 
 import re
 
@@ -9,10 +10,11 @@ from playwright.sync_api import Page, expect
 
 from pki import issuing
 from registry.identifiers import resident_id_check_char
-from signing import rules
+from signing import pdfsign, rules
 from signing.models import Document
 from tests.e2e.agentparts import (
     PIN,
+    agent_status,
     button,
     choose_certificate,
     enter_pin,
@@ -22,19 +24,11 @@ from tests.e2e.agentparts import (
     start_signing,
 )
 from tests.factories import make_unit
+from tests.pdftools import pdfsig
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LEGAL_REP_ID = "43042119800202123" + resident_id_check_char("43042119800202123")
-
-
-@pytest.fixture(autouse=True)
-def _own_tsa(settings, tmp_path):
-    from signing.tsa import make_demo_tsa
-
-    make_demo_tsa(tmp_path / "tsa")
-    settings.GGZY_TSA_DIR = tmp_path / "tsa"
-    settings.GGZY_TSA_URL = ""
 
 
 def side_link(page: Page, name: str) -> None:
@@ -124,16 +118,30 @@ def test_unit_and_legal_representative_seal_the_commitment(page: Page, shot, tru
 
     document = Document.objects.get(subject=unit)
     assert document.version == 3 and document.signatures.count() == 2
+    # The sealed PDF as the unit downloads it from the page (「下载PDF」, with the browser's session).
+    downloaded = page.request.get(page.get_by_role("link", name="下载PDF").get_attribute("href"))
+    assert downloaded.ok and downloaded.headers["content-type"] == "application/pdf"
     sealed = tmp_path / "sealed.pdf"
-    sealed.write_bytes(bytes(document.pdf))
+    sealed.write_bytes(downloaded.body())
+    assert sealed.read_bytes() == bytes(document.pdf)
+
+    # A verifier nobody here wrote: poppler's pdfsig, trusting the two issuers, finds both seals good.
+    report = pdfsig(sealed, [trusted["rsa"].certificate, trusted["p256"].certificate], tmp_path)
+    assert report.count("Signature Validation: Signature is Valid.") == 2, report
+    assert report.count("Certificate Validation: Certificate is Trusted.") == 2, report
+    assert unit.name in report and "李四" in report, report
+    assert report.count("ETSI.CAdES.detached") == 2, report
 
     # Anyone can check it on the public page, logged out.
     button(page, "退出").click()
     page.goto("/signing/verify/")
     page.get_by_label("PDF文件").set_input_files(str(sealed))
     button(page, "验证").click()
-    expect(page.locator(".seal-check")).to_have_count(2)
-    expect(page.locator(".seal-check .badge").first).to_have_text("签章有效")
+    checks = page.locator(".seal-check")
+    expect(checks).to_have_count(2)
+    expect(checks.locator(".badge")).to_have_text(["签章有效", "签章有效"])
+    expect(checks.nth(0)).to_contain_text(unit.name)
+    expect(checks.nth(1)).to_contain_text("李四")
     shot(page, "public-verify")
 
     tampered = tmp_path / "tampered.pdf"
@@ -147,11 +155,24 @@ def test_unit_and_legal_representative_seal_the_commitment(page: Page, shot, tru
     shot(page, "public-verify-tampered")
 
 
-def test_detection_page_seals_a_sample(page: Page, shot, trusted, token, agent):
+def test_detection_page_signs_a_seal_in_one_click_and_seals_a_sample(page: Page, shot, trusted, token, agent):
     pem = issuing.token_certificate(
         trusted["p256"], token_label=token, pin=PIN, name="签章检测科技有限公司", code="91430100MA4L00001X"
     )
     page.goto("/pki/detect/")
+
+    # 一键检测: one PIN signs the login text and a seal on the sample page; both are checked.
+    popup = start_signing(page, "一键检测", agent)
+    expect(popup.locator("main")).to_contain_text("2. 签章签名检测")
+    expect(popup.locator("main")).to_contain_text("电子签章检测样张")
+    enter_pin(popup, PIN)
+    expect(agent_status(page)).to_have_text("检测通过")
+    seal_check = page.locator(".js-checks li").filter(has_text="签章签名")
+    expect(seal_check).to_have_class(re.compile(r"\bok\b"))
+    expect(seal_check).to_contain_text("✔ 签章签名 签章成功：签章检测科技有限公司，签章有效")
+    shot(page, "one-click-detection")
+
+    # 签章检测: the sample page sealed and shown.
     box = page.locator("[data-agent-seal-detect]")
     expect(box.locator(".js-certificate option")).to_have_count(1)
     popup = start_signing(page, "签章检测", agent)
@@ -163,3 +184,27 @@ def test_detection_page_seals_a_sample(page: Page, shot, trusted, token, agent):
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     expect(box.locator(".js-certificate option")).to_contain_text(serial(pem))
     shot(page, "detect-seal")
+
+
+def test_one_click_detection_fails_for_a_certificate_that_cannot_seal(page: Page, shot, trusted, agent):
+    """An SM2 certificate logs in, but PDF seals need RSA or P-256: 一键检测 must not say 检测通过."""
+    issuing.soft_certificate(
+        trusted["sm2"],
+        directory=agent.config.soft_store,
+        stem="sm2-unit",
+        pin=PIN,
+        name="国密检测科技有限公司",
+        code="91430100MA4L00002X",
+    )
+    page.goto("/pki/detect/")
+    popup = start_signing(page, "一键检测", agent)
+    expect(popup.locator("main")).to_contain_text("证书检测（detect）")
+    expect(popup.locator("main")).not_to_contain_text("签章签名检测")  # nothing to seal for this one
+    enter_pin(popup, PIN)
+    expect(agent_status(page)).to_have_text("检测未通过，请按提示处理")
+    checks = page.locator(".js-checks li")
+    expect(checks.filter(has_text="登录签名")).to_have_class(re.compile(r"\bok\b"))
+    seal_check = checks.filter(has_text="签章签名")
+    expect(seal_check).to_have_class(re.compile(r"\berror\b"))
+    expect(seal_check).to_contain_text(f"✘ 签章签名 {pdfsign.SM2_NOT_SUPPORTED}")
+    shot(page, "one-click-detection-sm2")
