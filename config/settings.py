@@ -193,7 +193,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Huey logs every task it runs at INFO: thousands of lines a day that say nothing went wrong.
-    "loggers": {"huey": {"level": env("QUEUE_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        "huey": {"level": env("QUEUE_LOG_LEVEL", "WARNING")},
+        # pyHanko logs a traceback at WARNING for every suspicious file it reads; on the public
+        # verification page those are visitors' files, and the report already says what is wrong.
+        "pyhanko": {"level": env("PDF_LOG_LEVEL", "ERROR")},
+        "pyhanko_certvalidator": {"level": env("PDF_LOG_LEVEL", "ERROR")},
+    },
 }
 
 # Certificates (pki). Pages call the local agent (证书助手) here; it listens on loopback only.

@@ -10,13 +10,37 @@ PERSONAL_BOX_MM = 20
 
 # Verification (verify.py)
 NOT_A_PDF = "文件无法读取：请上传PDF格式的文件。"
+ENCRYPTED = "文件已加密（设置了打开密码或权限密码），无法验证签章：请上传未加密的PDF文件。"
+FILE_BROKEN = "文件是PDF，但结构已损坏，无法读取签章：{why}。请向文件提供方索取完好的文件。"
+# Limits of one verification: the public page needs no login, so the work per file is bounded.
+VERIFY_MAX_SEALS = 30
+VERIFY_MAX_REVISIONS = 120
+VERIFY_SECONDS = 10
+TOO_MANY_SEALS = "文件中有{count}个签章，超过本平台一次验证的上限（{limit}个），未验证。"
+TOO_MANY_REVISIONS = "文件被增量保存了{count}次，超过本平台一次验证的上限（{limit}次），未验证。"
+VERIFY_TOO_LONG = "文件验证超过{seconds}秒仍未完成，已停止：文件结构异常复杂，未验证。"
+SHARED_SIGNATURE = (
+    "签章域「{first}」和「{second}」指向同一个签名：签章不会这样出现在正常文件中，文件已被篡改，未验证。"
+)
+# Why a file or a signature does not read (verify._why).
+WHY_LOOP = "交叉引用表（xref）循环引用自身"
+WHY_XREF = "交叉引用表（xref）与文件内容的位置对不上"
+WHY_BYTE_RANGE = "签名字典中的签名范围（/ByteRange）缺失或格式错误"
+WHY_CONTENTS = "签名字典中的签名数据（/Contents）缺失或格式错误"
+WHY_NOT_A_DICTIONARY = "签章域的值不是签名字典"
+WHY_STRUCTURE = "签名数据的结构不符合PDF签名格式"
+WHY_FILE = "文件的对象或交叉引用表（xref）不符合PDF格式"
 NO_SEALS = "文件中没有电子签章。"
 ALL_VALID = "文件中的{count}个电子签章均有效，签章后文件未被修改。"
 NOT_ALL_VALID = "文件中有电子签章未通过验证，请查看下面每个签章的说明。"
 NO_CERTIFICATE = "签章中没有签章人的证书，无法验证。"
-SIGNATURE_UNREADABLE = "签章数据已损坏，无法读取。"
+SIGNATURE_UNREADABLE = "签章中的签名数据（CMS）已损坏，无法读取。"
+SIGNATURE_STRUCTURE_BROKEN = "签章域「{field}」无法作为签章读取：{why}。这不是有效的签章。"
 CHANGED_INSIDE = "签章所覆盖的文件内容已被修改：文件不是签章时的样子。"
-CHANGED_LATER = "签章之后文件内容又被修改过（不只是增加签章）：当前显示的内容不是签章时的内容。"
+SEALS_HOLD_FILE_CHANGED = "文件中的签章本身有效，但签章后文件被改动过，当前显示的内容可能不是签章时的内容，请查看下面每个签章的说明。"
+CHANGED_AFTER_SEALING = "签章有效，但签章后文件被改动：{what}。当前显示的内容可能不是签章时的内容。"
+STRAY_TAIL = "文件末尾在最后一次保存之后被追加了{count}字节不属于任何修订的数据"
+LATER_BROKEN_REVISION = "签章之后追加的修订已损坏（{why}），阅读器可能显示与签章时不同的内容"
 PARTIAL_COVERAGE = "签章未覆盖签章时的完整文件，无法确认文件未被修改。"
 BAD_SIGNATURE_VALUE = "签名值与证书不符，签章无效。"
 TIMESTAMP_UNTRUSTED = "签章所带的时间戳无效或不是由可信的时间戳服务签发，签章时间无法确认。"
