@@ -159,10 +159,14 @@ def _validation_data(root: generic.DictionaryObject) -> set[generic.Reference]:
 
 
 def describe(
-    reader: PdfFileReader, signed_revision: int, *, allowed: Iterable[generic.Reference] = ()
+    reader: PdfFileReader,
+    signed_revision: int,
+    *,
+    until: int | None = None,
+    allowed: Iterable[generic.Reference] = (),
 ) -> list[str]:
-    """What the revisions after `signed_revision` changed, in words, skipping `allowed` objects
-    (a later seal's own objects)."""
+    """What the revisions after `signed_revision` (up to `until`, by default the newest) changed,
+    in words, skipping `allowed` objects (a later seal's own objects)."""
     skip = set(allowed)
     found: list[str] = []
 
@@ -178,7 +182,8 @@ def describe(
     before = reader.get_historical_resolver(signed_revision)
     old = _Layout(before.root, reader.root_ref)
     new = _Layout(reader.root, reader.root_ref)
-    for revision in range(signed_revision + 1, reader.xrefs.total_revisions):
+    last = reader.xrefs.total_revisions - 1 if until is None else until
+    for revision in range(signed_revision + 1, last + 1):
         resolver = reader.get_historical_resolver(revision)
         for ref in reader.xrefs.explicit_refs_in_revision(revision):
             if ref in skip:

@@ -20,7 +20,13 @@ from asn1crypto import x509
 from django.utils import timezone
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel, SuspiciousModification
+from pyhanko.sign.diff_analysis import (
+    DEFAULT_DIFF_POLICY,
+    DiffPolicy,
+    DiffResult,
+    ModificationLevel,
+    SuspiciousModification,
+)
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -61,6 +67,7 @@ class SealCheck:
     opinion: str = ""  # /Reason: the 签署意见
     status: str = VALID
     problems: list[str] = field(default_factory=list)
+    changed_after: list[str] = field(default_factory=list)  # what changed after the seal, in words
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -128,15 +135,24 @@ def pdf_verify(data: bytes, *, now: dt.datetime | None = None) -> Report:
             checks.append(broken)
     signatures.sort(key=lambda sig: sig.signed_revision)
     anchors = pki_selectors.anchors(now=now)
-    for index, sig in enumerate(signatures):
+    last = reader.xrefs.total_revisions - 1
+    seals: list[SealCheck] = []
+    for sig in signatures:
         if time.monotonic() - started > rules.VERIFY_SECONDS:
             raise DomainError(rules.VERIFY_TOO_LONG.format(seconds=rules.VERIFY_SECONDS))
-        later = signatures[index + 1 :]
-        check = _check(sig, anchors, now, reader=reader, later=later)
-        for phrase in after_all:
+        # Each seal answers for the revisions up to the next seal; what comes after that, the next
+        # seal answers for, and its findings are carried back below. One pass, not one per pair.
+        next_ones = [other for other in signatures if other.signed_revision > sig.signed_revision]
+        until = min((other.signed_revision for other in next_ones), default=last)
+        added = [other for other in next_ones if other.signed_revision == until]
+        seals.append(_check(sig, anchors, now, reader=reader, until=until, added=added))
+    carried = list(after_all)
+    for check in reversed(seals):
+        check.changed_after += [phrase for phrase in carried if phrase not in check.changed_after]
+        carried = check.changed_after
+        for phrase in check.changed_after:
             check._worse(LATER, rules.CHANGED_AFTER_SEALING.format(what=phrase))
-        checks.append(check)
-    return Report(checks)
+    return Report(checks + seals)
 
 
 class _Unreadable(Exception):
@@ -247,6 +263,30 @@ def _stray_tail(data: bytes, reader: PdfFileReader) -> list[str]:
     return [rules.STRAY_TAIL.format(count=stray)] if stray else []
 
 
+class _UpTo(DiffPolicy):
+    """pyHanko's standard difference analysis of the revisions after a seal, up to `until` only."""
+
+    def __init__(self, until: int):
+        self.until = until
+
+    def apply(self, old, new, field_mdp_spec=None, doc_mdp=None) -> DiffResult:  # type: ignore[no-untyped-def]
+        return DEFAULT_DIFF_POLICY.apply(old, new, field_mdp_spec, doc_mdp)
+
+    def review_file(  # type: ignore[no-untyped-def]
+        self, reader, base_revision, field_mdp_spec=None, doc_mdp=None
+    ) -> DiffResult | SuspiciousModification:
+        base = reader.get_historical_resolver(base_revision)
+        level, fields = ModificationLevel.NONE, set()
+        for revision in range(base_revision + 1, self.until + 1):
+            try:
+                result = self.apply(base, reader.get_historical_resolver(revision), field_mdp_spec, doc_mdp)
+            except SuspiciousModification as suspicious:
+                return suspicious
+            level = max(level, result.modification_level)
+            fields |= result.changed_form_fields
+        return DiffResult(level, fields)
+
+
 def _only_later_seals(
     diff: DiffResult | SuspiciousModification | None, later: list[EmbeddedPdfSignature]
 ) -> bool:
@@ -297,7 +337,8 @@ def _check(
     now: dt.datetime,
     *,
     reader: PdfFileReader,
-    later: list[EmbeddedPdfSignature],
+    until: int,
+    added: list[EmbeddedPdfSignature],
 ) -> SealCheck:
     check = SealCheck(field_name=sig.field_name or "")
     reason = sig.sig_object.get("/Reason")
@@ -319,7 +360,10 @@ def _check(
     try:
         status = asyncio.run(
             async_validate_pdf_signature(
-                sig, signer_validation_context=signer_context, ts_validation_context=stamp_context
+                sig,
+                signer_validation_context=signer_context,
+                ts_validation_context=stamp_context,
+                diff_policy=_UpTo(until),
             )
         )
     except Exception:  # a malformed signature container
@@ -334,14 +378,14 @@ def _check(
     if coverage is None or coverage < SignatureCoverageLevel.ENTIRE_REVISION:
         check._worse(CHANGED, rules.PARTIAL_COVERAGE)
     elif coverage == SignatureCoverageLevel.ENTIRE_REVISION and not _only_later_seals(
-        status.diff_result, later
+        status.diff_result, added
     ):
-        allowed = [ref for other in later for ref in _own_objects(other)]
+        allowed = [ref for other in added for ref in _own_objects(other)]
         try:
-            what = "；".join(pdfchanges.describe(reader, sig.signed_revision, allowed=allowed))
+            named = pdfchanges.describe(reader, sig.signed_revision, until=until, allowed=allowed)
         except Exception:  # naming is a courtesy; the verdict stands without it
-            what = ""
-        check._worse(LATER, rules.CHANGED_AFTER_SEALING.format(what=what or pdfchanges.OTHER))
+            named = []
+        check.changed_after = ["；".join(named) or pdfchanges.OTHER]
 
     stamp = status.timestamp_validity
     if stamp is not None and stamp.intact and stamp.valid and stamp.trusted:

@@ -16,18 +16,66 @@ file through the platform's verifier, pyHanko's and poppler's pdfsig; bench/seal
 
 from __future__ import annotations
 
+import base64
 import io
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from asn1crypto import x509
+from PIL import Image
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name, pdf_string
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import PdfFileWriter
 
+from pki import issuing
+from pki import verify as pki_verify
+from pki.models import TrustedIssuer
+from signing import pdfsign, tsa
+from tests import pkiparts
+
 Sealer = Callable[[bytes], bytes]
+_fields = itertools.count(1)
+
+
+def platform_sealer(ca: issuing.CA, issuer_slug: str, *, name: str, code: str) -> Sealer:
+    """Seals any PDF as the platform does (signing.pdfsign: PAdES, the platform's TSA, a DSS with
+    the chain and the issuer's CRL), with a new key of a holder of this trusted issuer."""
+    key = pkiparts.holder(ca, name=name, code=code)
+    certificate = pki_verify.load_certificate(key.pem)
+    chain = [x509.Certificate.load(ca.certificate)]
+    crl = bytes(TrustedIssuer.objects.get(slug=issuer_slug).crl_der)
+    image = io.BytesIO()
+    Image.new("RGBA", (100, 100), (220, 20, 30, 255)).save(image, "PNG")
+
+    def seal(pdf: bytes) -> bytes:
+        number = next(_fields)
+        prepared = pdfsign.seal_prepare(
+            pdf=pdf,
+            certificate=certificate,
+            chain=chain,
+            algorithm=ca.algorithm,
+            image_png=image.getvalue(),
+            page=1,
+            box=(300 + number % 3 * 80, 80, 370 + number % 3 * 80, 150),
+            field_name=f"seal-{number}",
+            signer_name=name,
+        )
+        signature = base64.b64decode(key.sign(prepared.signed_attributes))
+        return pdfsign.seal_finish(
+            prepared=prepared,
+            certificate=certificate,
+            chain=chain,
+            algorithm=ca.algorithm,
+            signature=signature,
+            timestamper=tsa.timestamper(),
+            crls=[crl],
+        )
+
+    return seal
 
 
 @dataclass

@@ -12,24 +12,17 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import x509
-from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from core.errors import DomainError
-from pki import verify as pki_verify
-from pki.models import TrustedIssuer
 from registry.identifiers import uscc_check_char
-from signing import pdfsign, rules, tsa
+from signing import rules
 from signing import verify as signing_verify
-from tests import pkiparts
 
 from . import pdfattacks
-from .conftest import pdfsig, token_signature
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf-attacks"
-_fields = itertools.count(1)
+from .conftest import pdfsig
 
 
 def _code(first_17: str) -> str:
@@ -37,55 +30,23 @@ def _code(first_17: str) -> str:
     return first_17 + uscc_check_char(first_17)
 
 
-def _png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGBA", (100, 100), (220, 20, 30, 255)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def sealer_for(ca, slug: str, *, name: str, code: str) -> pdfattacks.Sealer:
-    """Seals any PDF as the platform does (signing.pdfsign: PAdES, the platform's TSA, a DSS with
-    the chain and the issuer's CRL), with a trusted holder's key."""
-    key = pkiparts.holder(ca, name=name, code=code)
-    certificate = pki_verify.load_certificate(key.pem)
-    chain = [x509.Certificate.load(ca.certificate)]
-    crl = bytes(TrustedIssuer.objects.get(slug=slug).crl_der)
-
-    def seal(pdf: bytes) -> bytes:
-        number = next(_fields)
-        prepared = pdfsign.seal_prepare(
-            pdf=pdf,
-            certificate=certificate,
-            chain=chain,
-            algorithm=slug,
-            image_png=_png(),
-            page=1,
-            box=(300 + number % 3 * 80, 80, 370 + number % 3 * 80, 150),
-            field_name=f"seal-{number}",
-            signer_name=name,
-        )
-        return pdfsign.seal_finish(
-            prepared=prepared,
-            certificate=certificate,
-            chain=chain,
-            algorithm=slug,
-            signature=token_signature(key, prepared.signed_attributes),
-            timestamper=tsa.timestamper(),
-            crls=[crl],
-        )
-
-    return seal
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf-attacks"
+_fields = itertools.count(1)
 
 
 @pytest.fixture
 def kit(trusted) -> pdfattacks.Kit:
-    seal = sealer_for(trusted["rsa"], "rsa", name="攻击测试建设有限公司", code=_code("91430400MA4L0001"))
+    seal = pdfattacks.platform_sealer(
+        trusted["rsa"], "rsa", name="攻击测试建设有限公司", code=_code("91430400MA4L0001")
+    )
     return pdfattacks.Kit(sealed=seal(pdfattacks.plain_pdf()), seal=seal)
 
 
 @pytest.fixture
 def other_holder(trusted) -> pdfattacks.Sealer:
-    return sealer_for(trusted["p256"], "p256", name="第二签章单位有限公司", code=_code("91430400MA4L0002"))
+    return pdfattacks.platform_sealer(
+        trusted["p256"], "p256", name="第二签章单位有限公司", code=_code("91430400MA4L0002")
+    )
 
 
 def _keep(name: str, data: bytes) -> None:
