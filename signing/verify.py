@@ -44,6 +44,8 @@ LATER = "later"  # every seal holds, but the file was changed after sealing
 CHANGED = "changed"
 INVALID = "invalid"
 UNKNOWN = "unknown"
+# A later seal whose addition counts as allowed: it holds itself (or cannot be judged here, SM2).
+HOLDS = (VALID, LATER, UNKNOWN)
 STATUS_LABELS = {
     VALID: "签章有效",
     LATER: "签章有效，但签章后文件被改动",
@@ -126,32 +128,42 @@ def pdf_verify(data: bytes, *, now: dt.datetime | None = None) -> Report:
 
     checks: list[SealCheck] = []
     signatures: list[EmbeddedPdfSignature] = []
+    stamps: list[EmbeddedPdfSignature] = []  # document time-stamps (PAdES B-LTA): not seals
     for name, sig_field in fields:
         try:
-            signatures.append(_embedded(reader, sig_field, name))
+            sig = _embedded(reader, sig_field, name)
         except _Unreadable as error:
             broken = SealCheck(field_name=name)
             broken._worse(INVALID, rules.SIGNATURE_STRUCTURE_BROKEN.format(field=name, why=error.why))
             checks.append(broken)
+            continue
+        (stamps if sig.sig_object_type == "/DocTimeStamp" else signatures).append(sig)
     signatures.sort(key=lambda sig: sig.signed_revision)
     anchors = pki_selectors.anchors(now=now)
     last = reader.xrefs.total_revisions - 1
-    seals: list[SealCheck] = []
-    for sig in signatures:
+    # Newest first: each seal answers for the revisions up to the next seal (or time-stamp), and
+    # that next one only counts as an allowed addition if it holds itself. What came after the next
+    # seal, that seal has answered for; its findings are carried back. One pass, not one per pair.
+    done: dict[int, SealCheck] = {}
+    carried = list(after_all)
+    for sig in reversed(signatures):
         if time.monotonic() - started > rules.VERIFY_SECONDS:
             raise DomainError(rules.VERIFY_TOO_LONG.format(seconds=rules.VERIFY_SECONDS))
-        # Each seal answers for the revisions up to the next seal; what comes after that, the next
-        # seal answers for, and its findings are carried back below. One pass, not one per pair.
-        next_ones = [other for other in signatures if other.signed_revision > sig.signed_revision]
+        next_ones = [o for o in [*signatures, *stamps] if o.signed_revision > sig.signed_revision]
         until = min((other.signed_revision for other in next_ones), default=last)
-        added = [other for other in next_ones if other.signed_revision == until]
-        seals.append(_check(sig, anchors, now, reader=reader, until=until, added=added))
-    carried = list(after_all)
-    for check in reversed(seals):
+        added = [
+            other
+            for other in next_ones
+            if other.signed_revision == until
+            and (done[id(other)].status in HOLDS if id(other) in done else _invisible(other.sig_field))
+        ]
+        check = _check(sig, anchors, now, reader=reader, until=until, added=added)
         check.changed_after += [phrase for phrase in carried if phrase not in check.changed_after]
         carried = check.changed_after
         for phrase in check.changed_after:
             check._worse(LATER, rules.CHANGED_AFTER_SEALING.format(what=phrase))
+        done[id(sig)] = check
+    seals = [done[id(sig)] for sig in signatures]
     return Report(checks + seals)
 
 
@@ -238,9 +250,19 @@ def _embedded(reader: PdfFileReader, field: generic.DictionaryObject, name: str)
         _ = sig.signed_revision
     except Exception as error:
         raise _Unreadable(_why(error)) from error
-    if sig.sig_object_type != "/Sig":
+    if sig.sig_object_type not in ("/Sig", "/DocTimeStamp"):
         raise _Unreadable(rules.WHY_STRUCTURE)
     return sig
+
+
+def _invisible(sig_field: generic.DictionaryObject) -> bool:
+    """A field with no area on the page: a document time-stamp may be added so, never shown."""
+    rect = _entry(sig_field, "/Rect")
+    try:
+        x1, y1, x2, y2 = (float(v) for v in rect)  # type: ignore[attr-defined]
+    except Exception:
+        return rect is None
+    return abs(x2 - x1) * abs(y2 - y1) == 0
 
 
 def _entry(dictionary: generic.DictionaryObject, key: str) -> object:

@@ -41,13 +41,13 @@ Sealer = Callable[[bytes], bytes]
 _fields = itertools.count(1)
 
 
-def platform_sealer(ca: issuing.CA, issuer_slug: str, *, name: str, code: str) -> Sealer:
+def platform_sealer(ca: issuing.CA, issuer_slug: str | None, *, name: str, code: str) -> Sealer:
     """Seals any PDF as the platform does (signing.pdfsign: PAdES, the platform's TSA, a DSS with
     the chain and the issuer's CRL), with a new key of a holder of this trusted issuer."""
     key = pkiparts.holder(ca, name=name, code=code)
     certificate = pki_verify.load_certificate(key.pem)
     chain = [x509.Certificate.load(ca.certificate)]
-    crl = bytes(TrustedIssuer.objects.get(slug=issuer_slug).crl_der)
+    crls = [bytes(TrustedIssuer.objects.get(slug=issuer_slug).crl_der)] if issuer_slug else []
     image = io.BytesIO()
     Image.new("RGBA", (100, 100), (220, 20, 30, 255)).save(image, "PNG")
 
@@ -72,7 +72,7 @@ def platform_sealer(ca: issuing.CA, issuer_slug: str, *, name: str, code: str) -
             algorithm=ca.algorithm,
             signature=signature,
             timestamper=tsa.timestamper(),
-            crls=[crl],
+            crls=crls,
         )
 
     return seal
@@ -804,7 +804,21 @@ def genuine_validation_data_added(kit: Kit, other: Sealer) -> bytes:
     return out.getvalue()
 
 
+def genuine_document_time_stamp(kit: Kit, other: Sealer) -> bytes:
+    """A PAdES B-LTA document time-stamp (an invisible /DocTimeStamp field) after the seal."""
+    import asyncio
+
+    from pyhanko.sign import signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(kit.sealed), strict=False)
+    out = io.BytesIO()
+    stamper = signers.PdfTimeStamper(tsa.timestamper())
+    asyncio.run(stamper.async_timestamp_pdf(writer, "sha256", output=out))
+    return out.getvalue()
+
+
 GENUINE = {
+    "document-time-stamp": genuine_document_time_stamp,
     "one-seal": lambda kit, other: kit.sealed,
     "two-seals-two-holders": genuine_two_seals,
     "two-seals-same-certificate": genuine_same_certificate_twice,

@@ -17,6 +17,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from core.errors import DomainError
+from pki import issuing
+from pki import verify as pki_verify
 from registry.identifiers import uscc_check_char
 from signing import rules
 from signing import verify as signing_verify
@@ -104,6 +106,20 @@ def test_a_later_seal_on_top_of_an_attack_does_not_hide_it(kit, other_holder):
     assert first.status == signing_verify.LATER
     assert "新增未签名的签章域「sneaky」" in first.problems[0]
     assert second.status == signing_verify.VALID
+
+
+def test_a_forged_later_seal_is_no_allowed_addition_for_the_seal_before_it(kit):
+    """An outsider's own 'seal' (a self-made CA) laid over the document: it is invalid, and for the
+    genuine seal before it, it is a change after sealing, not a later seal."""
+    stranger = issuing.make_ca("伪造CA", "rsa")
+    forger = pdfattacks.platform_sealer(
+        stranger, None, name="攻击测试建设有限公司", code=_code("91430400MA4L0001")
+    )
+    genuine, forged = signing_verify.pdf_verify(forger(kit.sealed)).checks
+    assert forged.status == signing_verify.INVALID
+    assert pki_verify.UNTRUSTED_ISSUER.format(issuer="伪造CA") in forged.problems
+    assert genuine.status == signing_verify.LATER
+    assert "第1页新增签章域「seal-" in genuine.problems[0]
 
 
 @pytest.mark.parametrize(
