@@ -1,6 +1,7 @@
 """Named actors, as the manuals speak of them: a unit, a person, an outsider, a staff member."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from core.audit import Actor
@@ -15,6 +16,16 @@ def pytest_collection_modifyitems(config, items):
     for the rest of the session, after which asyncio.run() (which pyHanko's sync helpers and the
     signing layer use) refuses to start in that thread."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory) -> None:
+    """On SQLite the test database is a file of this run's own rather than memory, so that another
+    process can open it: the journeys run `manage.py run_worker` beside the live server, as
+    `make run` does. A file per run (not one in var/) keeps runs side by side apart."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

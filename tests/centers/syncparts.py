@@ -66,10 +66,15 @@ def wait_for(check: Callable[[], T], *, timeout: float, what: str) -> T:
 
 
 def database_url(name: str | None = None) -> str:
-    """A DATABASE_URL for a child process: the test database, or database `name` on the same server."""
+    """A DATABASE_URL for a child process: the test database, or database `name` on the same server.
+    On SQLite the test database is a file (tests/conftest.py), which a child process opens too."""
     db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3" and name is None and not connection.is_in_memory_db():
+        return f"sqlite:///{db['NAME']}"
     if db["ENGINE"] != "django.db.backends.postgresql":
-        raise RuntimeError("only a PostgreSQL test database can be shared with another process")
+        raise RuntimeError(
+            "only a PostgreSQL test database or a SQLite file can be shared with another process"
+        )
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name or db['NAME']}"
 

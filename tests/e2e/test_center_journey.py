@@ -4,10 +4,9 @@ the real certificate agent and the real sync.
 
 The unit registers with its certificate (a P-256 key on a SoftHSM2 token, the one key of the whole
 journey: registration, login and both seals), submits its basic information as 投标人 and
-招标代理机构, and the registry's events reach the centers through the worker's Huey queue: on
-PostgreSQL `manage.py run_worker` as a second process on the test database; on the default
-in-memory SQLite, which no other process can open, Huey's consumer in a thread of this process,
-sharing one connection with the live server's requests. Nothing calls the sync functions directly.
+招标代理机构, and the registry's events reach the centers through the worker's Huey queue:
+`manage.py run_worker` as a second process on the test database (PostgreSQL, or the SQLite file
+tests/conftest.py makes it), as `make run` starts it. Nothing calls the sync functions directly.
 
 At 常德 the sealed commitment approves the profile at once (000 §7). At 衡阳 an agency is reviewed by
 市场主体科 (001 §2.2): a reviewer at another computer claims and approves it in the back-office.
@@ -17,17 +16,14 @@ from __future__ import annotations
 
 import re
 import signal
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.db import connection, connections
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from centers import queue, rules
+from centers import rules
 from centers.models import Center, CenterPermission, CenterSubject, ProfileStatus, SyncState, SyncStatus
 from centers.profiles import commitment_check, commitment_title
 from centers.sync import SYNCED
@@ -78,18 +74,11 @@ SYNC_DEADLINE = 30
 
 @pytest.fixture
 def worker(transactional_db, live_server, settings, tmp_path) -> Iterator[None]:
-    """The worker delivering the registry's events through a queue of this test's own, running from
-    before the journey to its end (stopped before the test's data is flushed)."""
+    """`manage.py run_worker`, as `make run` starts it, delivering the registry's events through a
+    queue of this test's own on the test database, from before the journey to its end (stopped
+    before the test's data is flushed)."""
     settings.GGZY_QUEUE_URL = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
     settings.GGZY_QUEUE_NAME = f"ggzy-journey-{uuid.uuid4().hex}"
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        yield from _worker_thread(live_server)
-    else:
-        yield from _worker_process(settings, tmp_path)
-
-
-def _worker_process(settings, tmp_path: Path) -> Iterator[None]:
-    """`manage.py run_worker`, as `make run` starts it, on the test database (PostgreSQL)."""
     process = manage(
         "run_worker",
         env={
@@ -111,44 +100,6 @@ def _worker_process(settings, tmp_path: Path) -> Iterator[None]:
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert out.strip().endswith("worker stopped"), out
-
-
-def _worker_thread(live_server) -> Iterator[None]:
-    """Huey's consumer, as run_worker starts it, in a thread of this process.
-
-    The in-memory test database cannot be opened by another process, and a second connection to it
-    meets shared-cache table locks that SQLite does not wait out: a page read while the worker
-    writes would fail at once. So the worker and the live server's requests share one connection,
-    as Django's LiveServerTestCase arranges for such a database. pytest-django means to do the same
-    (connections_override), but its session-scoped live server starts before the test database
-    exists and so shares nothing; the server's request threads read that same dict on every
-    request, so the connection is put in it for this test and taken out after.
-    """
-    shared = connections["default"]
-    override = live_server.thread.connections_override
-    shared.inc_thread_sharing()
-    override["default"] = shared
-    huey = queue.huey_queue()
-    huey.on_startup()(lambda: connections.__setitem__("default", shared))
-    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
-    # One thread, as tests/centers/test_queue.py runs it on a shared connection.
-    consumer = queue.consumer(huey=huey, workers=1)
-    consumer.start()
-    for signum, handler in handlers.items():  # the consumer's signal handlers are run_worker's business
-        signal.signal(signum, handler)
-    try:
-        yield
-    finally:
-        consumer.stop(graceful=True)
-        del override["default"]
-        # A request thread serves one kept-alive browser connection and closes its database
-        # connections when the browser hangs up; this test's browsers are closed by now (the
-        # fixture is set up before them, so torn down after), but their threads may still be ending.
-        for thread in threading.enumerate():
-            if thread.name.endswith("(process_request_thread)"):
-                thread.join(timeout=10)
-        shared.dec_thread_sharing()
-    assert huey.pending_count() == 0
 
 
 # --- how a person goes through these pages -----------------------------------------------------
@@ -271,7 +222,7 @@ def test_unit_from_the_registry_completes_changde_and_hengyang_and_gets_permissi
     token,
     agent,
 ):
-    # `worker` first: set up before the browser's context, so torn down after it (see _worker_thread).
+    # `worker` first: running before the first page is opened, stopped after the browser is closed.
     changde = seeded_center("changde")
     hengyang = seeded_center("hengyang")
     hengyang_reviewer(hengyang)
