@@ -4,8 +4,6 @@ sign the signed attributes exactly as the agent does (the agent's own tests use 
 from __future__ import annotations
 
 import base64
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -48,32 +46,3 @@ def trusted(db, cas, tmp_path):
 def token_signature(holder: pkiparts.Holder, signed_attributes: bytes) -> bytes:
     """What the agent returns: a SHA-256 signature over the DER of the signed attributes."""
     return base64.b64decode(holder.sign(signed_attributes))
-
-
-def pdfsig(pdf: Path, anchors: list[bytes], workdir: Path) -> str:
-    """poppler's pdfsig with an NSS database that trusts exactly these CA certificates (DER)."""
-    if not shutil.which("pdfsig") or not shutil.which("certutil"):
-        pytest.skip("pdfsig/certutil missing (make test installs poppler-utils and libnss3-tools)")
-    database = workdir / "nss"
-    database.mkdir(exist_ok=True)
-    subprocess.run(["certutil", "-N", "-d", f"sql:{database}", "--empty-password"], check=True)
-    for number, der in enumerate(anchors):
-        path = workdir / f"anchor-{number}.pem"
-        path.write_text(issuing.to_pem(der))
-        subprocess.run(
-            [
-                "certutil",
-                "-A",
-                "-d",
-                f"sql:{database}",
-                "-n",
-                f"anchor-{number}",
-                "-t",
-                "C,C,C",
-                "-i",
-                str(path),
-            ],
-            check=True,
-        )
-    done = subprocess.run(["pdfsig", "-nssdir", f"sql:{database}", str(pdf)], capture_output=True, text=True)
-    return done.stdout + done.stderr

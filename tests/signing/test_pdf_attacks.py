@@ -23,9 +23,9 @@ from pki import verify as pki_verify
 from registry.identifiers import uscc_check_char
 from signing import rules
 from signing import verify as signing_verify
+from tests.pdftools import pdfsig
 
 from . import pdfattacks
-from .conftest import pdfsig
 
 
 def _code(first_17: str) -> str:

@@ -30,8 +30,9 @@ from signing import verify as signing_verify
 from signing.models import Document, SealRequest, Signature
 from tests import pkiparts
 from tests.factories import make_unit
+from tests.pdftools import pdfsig
 
-from .conftest import LEGAL_REP_ID, UNIT_CODE, pdfsig, token_signature
+from .conftest import LEGAL_REP_ID, UNIT_CODE, token_signature
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SESSION = "a" * 64
