@@ -9,23 +9,18 @@ sharing the test process's pyHanko, accepted them.
 from __future__ import annotations
 
 import base64
-import io
 import json
 import subprocess
 import sys
 
 import pytest
-from asn1crypto import x509 as asn1_x509
 from ggzy_agent import errors
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 
 from signing import pdfsign
 from tests.agentprocess import AgentProcess
 
-from .conftest import PIN, SITE, SOFTHSM, Client, verify_independently
-from .test_seal import TITLE, _ask, _certificate, _prepare
+from .conftest import PIN, SITE, SOFTHSM, Client
+from .test_seal import TITLE, _ask, _certificate, _prepare, completes_a_valid_pdf
 
 # Run with -I: no PYTHONPATH, no current directory, no user site; only the installed packages.
 CHECK_IN_CLEAN_INTERPRETER = """
@@ -102,19 +97,5 @@ def test_the_served_agent_seals_a_pdf_that_verifies(world, cas, served, key):
     client.answer(created.json["request_id"], pin=PIN)
     result = client.result(created.json["request_id"]).json
     assert result["status"] == "done", result
-    signature = base64.b64decode(result["signature"])
-    verify_independently(holder.pem, prepared.signed_attributes, signature)
-
-    ca_cert = asn1_x509.Certificate.load(cas[holder.algorithm].certificate)
-    signed = pdfsign.seal_finish(
-        prepared=prepared,
-        certificate=_certificate(holder.pem),
-        chain=[ca_cert],
-        algorithm=holder.algorithm,
-        signature=signature,
-        timestamper=None,
-    )
-    (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
-    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[ca_cert]))
-    assert status.intact and status.valid and status.trusted
+    completes_a_valid_pdf(holder, cas[holder.algorithm], prepared, base64.b64decode(result["signature"]))
     assert PIN not in served.log()

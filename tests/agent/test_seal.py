@@ -61,7 +61,8 @@ def _prepare(holder, ca) -> pdfsign.Prepared:
     )
 
 
-def _ask(client, certificate_id: str, data: bytes | str, title: str = TITLE):
+def _ask(client, certificate_id: str, data: bytes | str, title: object = TITLE, purpose: str = "seal"):
+    """Asks the agent to sign signed attributes: a seal, or (purpose detect) a detection's seal test."""
     encoded = data if isinstance(data, str) else base64.b64encode(data).decode()
     return client.request(
         "POST",
@@ -69,12 +70,29 @@ def _ask(client, certificate_id: str, data: bytes | str, title: str = TITLE):
         origin=SITE,
         json_body={
             "certificate_id": certificate_id,
-            "purpose": "seal",
-            "nonce": "seal-request-0123456789",
+            "purpose": purpose,
+            "nonce": f"{purpose}-request-0123456789",
             "signed_attributes": encoded,
             "title": title,
         },
     )
+
+
+def completes_a_valid_pdf(holder, ca, prepared: pdfsign.Prepared, signature: bytes) -> None:
+    """The agent's signature, embedded by the platform's second half, makes a PDF pyHanko trusts."""
+    verify_independently(holder.pem, prepared.signed_attributes, signature)
+    ca_cert = asn1_x509.Certificate.load(ca.certificate)
+    signed = pdfsign.seal_finish(
+        prepared=prepared,
+        certificate=_certificate(holder.pem),
+        chain=[ca_cert],
+        algorithm=holder.algorithm,
+        signature=signature,
+        timestamper=None,
+    )
+    (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[ca_cert]))
+    assert status.intact and status.valid and status.trusted
 
 
 @pytest.mark.parametrize("key", ["token-rsa", "token-p256", "file-rsa", "file-p256"])
@@ -94,21 +112,7 @@ def test_agent_signs_the_signed_attributes_and_the_pdf_verifies(world, cas, clie
     assert result["status"] == "done"
     assert base64.b64decode(result["signed_attributes"]) == prepared.signed_attributes
     assert "signed_text" not in result
-    signature = base64.b64decode(result["signature"])
-    verify_independently(holder.pem, prepared.signed_attributes, signature)
-
-    ca_cert = asn1_x509.Certificate.load(cas[holder.algorithm].certificate)
-    signed = pdfsign.seal_finish(
-        prepared=prepared,
-        certificate=_certificate(holder.pem),
-        chain=[ca_cert],
-        algorithm=holder.algorithm,
-        signature=signature,
-        timestamper=None,
-    )
-    (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
-    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[ca_cert]))
-    assert status.intact and status.valid and status.trusted
+    completes_a_valid_pdf(holder, cas[holder.algorithm], prepared, base64.b64decode(result["signature"]))
 
 
 def test_seal_attributes_for_another_certificate_are_refused(world, cas, client):
@@ -163,19 +167,7 @@ def test_a_seal_needs_a_one_line_title(world, client, title):
 
 
 def _detect(client, certificate_id: str, data: bytes | str, title: object = TITLE):
-    encoded = data if isinstance(data, str) else base64.b64encode(data).decode()
-    return client.request(
-        "POST",
-        "/v1/sign",
-        origin=SITE,
-        json_body={
-            "certificate_id": certificate_id,
-            "purpose": "detect",
-            "nonce": "detect-request-0123456789",
-            "signed_attributes": encoded,
-            "title": title,
-        },
-    )
+    return _ask(client, certificate_id, data, title, purpose="detect")
 
 
 @pytest.mark.parametrize("key", ["token-p256", "file-rsa"])
