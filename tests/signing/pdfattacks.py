@@ -531,38 +531,36 @@ def shadow_hide_and_replace(kit: Kit) -> bytes:
 # --- evil annotations and sneaky signatures ------------------------------------------------------------
 
 
-def eaa_free_text(kit: Kit) -> bytes:
+def _annotated(kit: Kit, subtype: str, text: str, box, **extra: generic.PdfObject) -> bytes:
+    """The sealed file with one more annotation whose appearance is an opaque box with `text`."""
     writer = IncrementalPdfFileWriter(io.BytesIO(kit.sealed), strict=False)
     annotation = generic.DictionaryObject(
         {
             pdf_name("/Type"): pdf_name("/Annot"),
-            pdf_name("/Subtype"): pdf_name("/FreeText"),
-            pdf_name("/Rect"): _rect((60, 650, 540, 760)),
-            pdf_name("/Contents"): pdf_string("VOID"),
-            pdf_name("/DA"): pdf_string("0 0 0 rg /Helv 24 Tf"),
+            pdf_name("/Subtype"): pdf_name(subtype),
+            pdf_name("/Rect"): _rect(box),
             pdf_name("/AP"): generic.DictionaryObject(
-                {pdf_name("/N"): _box_appearance(writer, "VOID", box=(60, 650, 540, 760))}
+                {pdf_name("/N"): _box_appearance(writer, text, box=box)}
             ),
+            **{pdf_name(key): value for key, value in extra.items()},
         }
     )
     _add_annotation(writer, annotation)
     return _written(writer)
+
+
+def eaa_free_text(kit: Kit) -> bytes:
+    return _annotated(
+        kit,
+        "/FreeText",
+        "VOID",
+        (60, 650, 540, 760),
+        **{"/Contents": pdf_string("VOID"), "/DA": pdf_string("0 0 0 rg /Helv 24 Tf")},
+    )
 
 
 def eaa_stamp(kit: Kit) -> bytes:
-    writer = IncrementalPdfFileWriter(io.BytesIO(kit.sealed), strict=False)
-    annotation = generic.DictionaryObject(
-        {
-            pdf_name("/Type"): pdf_name("/Annot"),
-            pdf_name("/Subtype"): pdf_name("/Stamp"),
-            pdf_name("/Rect"): _rect((60, 680, 400, 730)),
-            pdf_name("/AP"): generic.DictionaryObject(
-                {pdf_name("/N"): _box_appearance(writer, "Contract amount: 900 CNY")}
-            ),
-        }
-    )
-    _add_annotation(writer, annotation)
-    return _written(writer)
+    return _annotated(kit, "/Stamp", "Contract amount: 900 CNY", (60, 680, 400, 730))
 
 
 def overlay_new_text_field(kit: Kit) -> bytes:
