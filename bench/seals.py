@@ -54,7 +54,7 @@ from pki.trust import trust_folder_write, trust_load
 from registry.identifiers import resident_id_check_char
 from registry.models import AuthMethod
 from registry.services import subject_register
-from signing import pdfsign, render, services, tsa
+from signing import pdfsign, render, rules, services, tsa
 from signing import verify as signing_verify
 from signing.document_kinds import DEMO_CONTEXTS, DOCUMENT_KINDS
 from signing.models import Document
@@ -231,6 +231,18 @@ def attack_files(ca: issuing.CA, issuer_slug: str, runs: int) -> None:
         f"verify attack files, slowest of {len(timings)} ({worst})",
         spread(timings[worst]),
         VERIFY_GOAL,
+    )
+
+    # The most seals one request checks: each seal's own check plus the revisions up to the next.
+    many = kit.sealed
+    for _ in range(rules.VERIFY_MAX_SEALS - 1):
+        many = seal(many)
+    samples = [time_ms(lambda: signing_verify.pdf_verify(many)) for _ in range(3)]
+    show(
+        "seal",
+        f"verify {rules.VERIFY_MAX_SEALS} seals (the most one request checks)",
+        spread(samples),
+        f"{rules.VERIFY_SECONDS} s, then refused",
     )
 
 
