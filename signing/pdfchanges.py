@@ -34,7 +34,7 @@ def _refs(value: object) -> list[generic.Reference]:
     return []
 
 
-def _get(dictionary: generic.DictionaryObject, key: str) -> object:
+def entry(dictionary: generic.DictionaryObject, key: str) -> object:
     """A value with references resolved (pyHanko resolves in [] only), None when absent or dangling."""
     try:
         return dictionary[key] if key in dictionary else None  # noqa: SIM401
@@ -80,9 +80,9 @@ class _Layout:
         value = node.get_object() if isinstance(node, generic.IndirectObject) else None
         if not isinstance(value, generic.DictionaryObject):
             return
-        if _get(value, "/Type") == "/Pages" or "/Kids" in value:
+        if entry(value, "/Type") == "/Pages" or "/Kids" in value:
             self.page_nodes.add(ref)
-            kids = _get(value, "/Kids")
+            kids = entry(value, "/Kids")
             for kid in kids if isinstance(kids, generic.ArrayObject) else []:
                 self._walk(kid, seen)
             return
@@ -90,7 +90,7 @@ class _Layout:
         self.pages[ref] = number
         for content in _refs(value.raw_get("/Contents") if "/Contents" in value else None):
             self.contents[content] = number
-        annots = _get(value, "/Annots")
+        annots = entry(value, "/Annots")
         if isinstance(annots, generic.ArrayObject):
             for item in annots:
                 annotation = item.get_object() if isinstance(item, generic.IndirectObject) else item
@@ -105,15 +105,15 @@ class _Layout:
         known = self.annotations.get(ref)
         self.annotations[ref] = (page or (known[0] if known else 0), annotation)
         label = _annotation_label(annotation)
-        appearance = _get(annotation, "/AP")
+        appearance = entry(annotation, "/AP")
         if isinstance(appearance, generic.DictionaryObject):
             for key in ("/N", "/R", "/D"):
                 if key not in appearance:
                     continue
-                entry = appearance.raw_get(key)
-                for stream_ref in _refs(entry):
+                kind = appearance.raw_get(key)  # a stream, or a dictionary of states' streams
+                for stream_ref in _refs(kind):
                     self.appearances[stream_ref] = label
-                states = entry.get_object() if isinstance(entry, generic.IndirectObject) else entry
+                states = kind.get_object() if isinstance(kind, generic.IndirectObject) else kind
                 if isinstance(states, generic.DictionaryObject):
                     for state in states:
                         for stream_ref in _refs(states.raw_get(state)):
@@ -125,7 +125,7 @@ def _field_type(annotation: generic.DictionaryObject) -> str:
     while isinstance(node, generic.DictionaryObject) and depth < 32:
         if "/FT" in node:
             return str(node["/FT"])
-        parent = _get(node, "/Parent")
+        parent = entry(node, "/Parent")
         if not isinstance(parent, generic.DictionaryObject):
             break
         node, depth = parent, depth + 1
@@ -134,12 +134,12 @@ def _field_type(annotation: generic.DictionaryObject) -> str:
 
 def _annotation_label(annotation: generic.DictionaryObject) -> str:
     kind = _field_type(annotation)
-    name = _text(_get(annotation, "/T"))
+    name = _text(entry(annotation, "/T"))
     if kind == "/Sig":
         return f"签章域「{name}」"
     if kind:
         return f"表单域「{name}」"
-    return f"注释（{_text(_get(annotation, '/Subtype')).lstrip('/') or '未知类型'}）"
+    return f"注释（{_text(entry(annotation, '/Subtype')).lstrip('/') or '未知类型'}）"
 
 
 def _validation_data(root: generic.DictionaryObject) -> set[generic.Reference]:
@@ -151,7 +151,7 @@ def _validation_data(root: generic.DictionaryObject) -> set[generic.Reference]:
     if isinstance(dss, generic.DictionaryObject):
         for key in dss:
             found.update(_refs(dss.raw_get(key)))
-        vri = _get(dss, "/VRI")
+        vri = entry(dss, "/VRI")
         if isinstance(vri, generic.DictionaryObject):
             for key in vri:
                 found.update(_refs(vri.raw_get(key)))
@@ -206,14 +206,14 @@ def describe(
 
 def _place(ref, value, old: _Layout, new: _Layout, before) -> str | None:
     existed = _existed(before, ref)
-    if (ref in new.contents and new.contents[ref] not in old.pages.values()) or ref in new.page_nodes:
-        return "页面（增加、删除或替换了页）" if ref in new.page_nodes else None  # a new page's own content
+    if ref in new.page_nodes or ref in old.page_nodes:
+        return "页面（增加、删除或替换了页）"
+    if ref in new.contents and new.contents[ref] not in old.pages.values():
+        return None  # a new page's own content: named as 新增第N页
     if ref in new.contents or ref in old.contents:
         return f"第{new.contents.get(ref) or old.contents.get(ref)}页的页面内容"
     if ref in new.pages or ref in old.pages:
         return _page_change(ref, value, old, new, before)
-    if ref in new.page_nodes or ref in old.page_nodes:
-        return "页面（增加、删除或替换了页）"
     if ref == new.root_ref:
         return _catalog_change(value, before)
     if ref in new.annotations:
@@ -229,7 +229,7 @@ def _place(ref, value, old: _Layout, new: _Layout, before) -> str | None:
         return f"{new.appearances.get(ref) or old.appearances.get(ref)}的外观"
     if ref in new.form or ref in old.form:
         return None  # the form's field list: a new field is named by its own object
-    if isinstance(value, generic.DictionaryObject) and _get(value, "/Type") in ("/DSS", "/VRI"):
+    if isinstance(value, generic.DictionaryObject) and entry(value, "/Type") in ("/DSS", "/VRI"):
         return None
     if isinstance(value, generic.StreamObject) and not existed:
         return None  # a new stream nothing visible uses (or one named through its user)
@@ -237,18 +237,19 @@ def _place(ref, value, old: _Layout, new: _Layout, before) -> str | None:
 
 
 def _existed(before, ref) -> bool:
-    try:
-        value = before.get_object(ref)
-    except Exception:
-        return False
-    return not isinstance(value, generic.NullObject)
+    return not isinstance(_old(before, ref), generic.NullObject | None)
 
 
 def _old(before, ref):
+    """The object as the sealed revision had it; None where that revision cannot resolve it."""
     try:
         return before.get_object(ref)
     except Exception:
         return None
+
+
+def _changed_keys(previous: generic.DictionaryObject, value: generic.DictionaryObject) -> set[str]:
+    return {key for key in set(previous) | set(value) if _raw(previous, key) != _raw(value, key)}
 
 
 def _page_change(ref, value, old: _Layout, new: _Layout, before) -> str | None:
@@ -258,7 +259,7 @@ def _page_change(ref, value, old: _Layout, new: _Layout, before) -> str | None:
     previous = _old(before, ref)
     if not isinstance(previous, generic.DictionaryObject) or not isinstance(value, generic.DictionaryObject):
         return f"第{number}页"
-    changed = {key for key in set(previous) | set(value) if _raw(previous, key) != _raw(value, key)}
+    changed = _changed_keys(previous, value)
     if "/Contents" in changed:
         return f"第{number}页的页面内容"
     if changed <= {"/Annots"}:
@@ -271,10 +272,10 @@ def _raw(dictionary: generic.DictionaryObject, key: str) -> object:
 
 
 def _catalog_change(value, before) -> str | None:
-    previous = before.root if hasattr(before, "root") else None
+    previous = before.root
     if not isinstance(previous, generic.DictionaryObject) or not isinstance(value, generic.DictionaryObject):
         return "文件目录"
-    changed = {key for key in set(previous) | set(value) if _raw(previous, key) != _raw(value, key)}
+    changed = _changed_keys(previous, value)
     changed -= {"/DSS", "/AcroForm", "/Metadata"}
     if not changed:
         return None
@@ -287,7 +288,7 @@ def _annotation_change(before, ref, annotation: generic.DictionaryObject) -> str
     previous = _old(before, ref)
     if not isinstance(previous, generic.DictionaryObject):
         return "内容"
-    changed = {key for key in set(previous) | set(annotation) if _raw(previous, key) != _raw(annotation, key)}
+    changed = _changed_keys(previous, annotation)
     parts = []
     if "/V" in changed:
         parts.append("值")

@@ -238,12 +238,14 @@ def _signature_fields(reader: PdfFileReader) -> list[tuple[str, generic.Dictiona
 
 
 def _embedded(reader: PdfFileReader, field: generic.DictionaryObject, name: str) -> EmbeddedPdfSignature:
-    value = _entry(field, "/V")
+    value = pdfchanges.entry(field, "/V")
     if not isinstance(value, generic.DictionaryObject):
         raise _Unreadable(rules.WHY_NOT_A_DICTIONARY)
-    if not isinstance(_entry(value, "/ByteRange"), generic.ArrayObject):
+    if not isinstance(pdfchanges.entry(value, "/ByteRange"), generic.ArrayObject):
         raise _Unreadable(rules.WHY_BYTE_RANGE)
-    if not isinstance(_entry(value, "/Contents"), generic.ByteStringObject | generic.TextStringObject):
+    if not isinstance(
+        pdfchanges.entry(value, "/Contents"), generic.ByteStringObject | generic.TextStringObject
+    ):
         raise _Unreadable(rules.WHY_CONTENTS)
     try:
         sig = EmbeddedPdfSignature(reader, field, name)
@@ -257,20 +259,12 @@ def _embedded(reader: PdfFileReader, field: generic.DictionaryObject, name: str)
 
 def _invisible(sig_field: generic.DictionaryObject) -> bool:
     """A field with no area on the page: a document time-stamp may be added so, never shown."""
-    rect = _entry(sig_field, "/Rect")
+    rect = pdfchanges.entry(sig_field, "/Rect")
     try:
         x1, y1, x2, y2 = (float(v) for v in rect)  # type: ignore[attr-defined]
     except Exception:
         return rect is None
     return abs(x2 - x1) * abs(y2 - y1) == 0
-
-
-def _entry(dictionary: generic.DictionaryObject, key: str) -> object:
-    try:
-        # Not .get(): pyHanko resolves references in [] only.
-        return dictionary[key] if key in dictionary else None  # noqa: SIM401
-    except Exception:  # a reference to nowhere
-        return None
 
 
 EOF_MARK = re.compile(rb"%%EOF")
@@ -331,7 +325,7 @@ def _own_objects(sig: EmbeddedPdfSignature) -> list[generic.Reference]:
     value = sig.sig_field.raw_get("/V")
     if isinstance(value, generic.IndirectObject):
         refs.append(value.reference)
-    appearance = _entry(sig.sig_field, "/AP")
+    appearance = pdfchanges.entry(sig.sig_field, "/AP")
     if isinstance(appearance, generic.DictionaryObject):
         refs += [
             appearance.raw_get(key).reference

@@ -227,18 +227,7 @@ def test_only_a_detection_may_carry_a_seal_test(world, cas, client):
     """A login signs its own text; attributes sent along are not signed behind the user's back."""
     holder = world.holders["file-p256"]
     prepared = _prepare(holder, cas["p256"])
-    response = client.request(
-        "POST",
-        "/v1/sign",
-        origin=SITE,
-        json_body={
-            "certificate_id": client.certificate_id(holder.pem),
-            "purpose": "login",
-            "nonce": "login-request-0123456789",
-            "signed_attributes": base64.b64encode(prepared.signed_attributes).decode(),
-            "title": TITLE,
-        },
-    )
+    response = _ask(client, client.certificate_id(holder.pem), prepared.signed_attributes, purpose="login")
     assert response.status == 201
     assert "seal_text" not in response.json
     page = client.approve_page(response.json["request_id"]).text

@@ -320,7 +320,6 @@ def isa_page_added(kit: Kit) -> bytes:
 def isa_body_without_xref(kit: Kit) -> bytes:
     """Objects appended after %%EOF with no xref or trailer: viewers that repair files show them."""
     reader = PdfFileReader(io.BytesIO(kit.sealed), strict=False)
-    page_ref = reader.root["/Pages"].raw_get("/Kids")
     page_ref = reader.root["/Pages"]["/Kids"].raw_get(0)
     page = object_text(kit.sealed, page_ref)
     size = int(reader.trailer_view["/Size"])
@@ -413,8 +412,7 @@ def usf_byte_range_zero(kit: Kit) -> bytes:
 def usf_signature_transplanted(kit: Kit) -> bytes:
     """A genuine signature container copied onto another document (no key needed)."""
     other = kit.seal(plain_pdf("Contract amount: 900 CNY"))
-    original = kit.sealed
-    hex_contents = re.search(rb"/Contents\s*<([0-9a-fA-F]+)>", original[last_startxref(plain_pdf()) :])
+    hex_contents = re.search(rb"/Contents\s*<([0-9a-fA-F]+)>", kit.sealed)
     target = bytearray(other)
     match = re.search(rb"/Contents\s*<([0-9a-fA-F]+)>", other)
     assert hex_contents and match
@@ -465,10 +463,10 @@ def shadow_replace_field(kit: Kit) -> bytes:
 
 
 def shadow_replace_xref_only(kit: Kit) -> bytes:
-    """Prepared: an unused stream with other text already in the signed file. After sealing, only
-    an xref entry changes: the page's content object number now points at the unused stream."""
-    base = plain_pdf("Contract amount: 100 CNY")
-    writer = IncrementalPdfFileWriter(io.BytesIO(base), strict=False)
+    """Prepared: an unused stream with other text already in the signed file. After sealing, one
+    revision gives the page's content object number the shadow's bytes, copied verbatim: no new
+    content is written, only an xref entry and the copy."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(plain_pdf("Contract amount: 100 CNY")), strict=False)
     shadow = generic.StreamObject(stream_data=b"BT /F1 18 Tf 72 700 Td (Contract amount: 900 CNY p1) Tj ET")
     shadow_ref = writer.add_object(shadow)
     writer.root[pdf_name("/ShadowKeep")] = shadow_ref  # kept reachable so writers keep it
@@ -476,27 +474,10 @@ def shadow_replace_xref_only(kit: Kit) -> bytes:
     sealed = kit.seal(_written(writer))
     reader = PdfFileReader(io.BytesIO(sealed), strict=False)
     contents_ref = reader.root["/Pages"]["/Kids"][0].get_object().raw_get("/Contents")
-    shadow_at = sealed.index(b"\n%d 0 obj" % shadow_ref.idnum) + 1
-    # Point the content stream's object number at the shadow's bytes: rewrite the shadow's header.
-    forged = bytearray(sealed)
-    body_start = sealed.index(b"obj", shadow_at) + 3
-    extra = b"%d 0 obj" % contents_ref.idnum
-    tail = sealed[body_start : sealed.index(b"endobj", body_start) + 6]
-    appended = append_revision(bytes(forged), {}, eof=False)
-    # A hand-written section: object contents_ref at the copied shadow body.
-    copy_at = len(sealed) + 1
-    body = sealed + b"\n" + extra + tail + b"\n"
-    xref_at = len(body)
-    reader2 = PdfFileReader(io.BytesIO(sealed), strict=False)
-    body += b"xref\n%d 1\n%010d 00000 n \n" % (contents_ref.idnum, copy_at)
-    body += b"trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
-        int(reader2.trailer_view["/Size"]),
-        reader2.root_ref.idnum,
-        last_startxref(sealed),
-        xref_at,
-    )
-    del appended
-    return body
+    header = sealed.index(b"\n%d 0 obj" % shadow_ref.idnum) + 1
+    body_start = sealed.index(b"obj", header) + 3
+    body = sealed[body_start : sealed.index(b"endobj", body_start)].strip()
+    return append_revision(sealed, {contents_ref.idnum: body})
 
 
 def shadow_hide_and_replace(kit: Kit) -> bytes:
