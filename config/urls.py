@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import include, path
 
+from registry.admin import LockoutAdminLoginForm
 from review.models import StaffMember
 
 admin.site.site_header = "ggzy 后台管理"
@@ -20,6 +21,8 @@ def _platform_operators_only(request: HttpRequest) -> bool:
 
 
 admin.site.has_permission = _platform_operators_only  # type: ignore[method-assign]
+# The admin's login counts failures toward, and honours, the one lockout every login form shares.
+admin.site.login_form = LockoutAdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

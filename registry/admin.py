@@ -3,14 +3,40 @@
 import re
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.html import format_html, format_html_join
 
+from core.errors import DomainError
 from registry import identifiers
+from registry.auth import login_audit, password_check
 from registry.kinds import form_for
 from registry.models import Account, Attachment, QualificationType, Record, RecordVersion, Subject
 
 # A term of digits and capitals with at least four digits is a code, not a name.
 CODE_LIKE = re.compile(r"(?=(?:.*\d){4})[0-9A-Z]{4,18}")
+
+
+class LockoutAdminLoginForm(AdminAuthenticationForm):
+    """Django's admin login behind the registry's lockout (config/urls.py installs it): a wrong
+    password here counts toward the same lock as at /registry/login/, and a locked account is
+    refused with the same words, the right password included."""
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        login = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if login is not None and password:
+            try:
+                account = password_check(self.request, login=login, password=password)
+            except DomainError as error:
+                raise ValidationError(error.message, code="invalid_login") from None
+            self.confirm_login_allowed(account)  # active staff only, as Django's admin asks
+            account.backend = "registry.auth.LoginNameBackend"
+            self.user_cache = account
+            with transaction.atomic():
+                login_audit(self.request, account, via="admin")
+        return self.cleaned_data
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

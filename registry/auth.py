@@ -48,7 +48,9 @@ def find_account(login: str) -> Account | None:
 
 
 class LoginNameBackend(ModelBackend):
-    """Django's backend, looking the account up by any of its login names."""
+    """Django's backend, looking the account up by any of its login names, behind the lockout:
+    whatever form asks authenticate() (Django's admin, a test client, a form added later), a
+    wrong password counts toward the lock and a locked account is refused."""
 
     def authenticate(  # type: ignore[override]
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kw: Any
@@ -56,12 +58,10 @@ class LoginNameBackend(ModelBackend):
         if not username or password is None:
             return None
         try:
-            account = find_account(username)
+            account = password_check(request, login=username, password=password)
         except DomainError:
             return None
-        if account and account.check_password(password) and self.user_can_authenticate(account):
-            return account
-        return None
+        return account if self.user_can_authenticate(account) else None
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -82,8 +82,12 @@ def _lock_message(account: Account, now: Any) -> str:
     return rules.LOGIN_LOCKED.format(minutes=left // 60, seconds=left % 60)
 
 
-def password_login(request: HttpRequest, *, login: str, password: str) -> Account:
-    """Log the request in, or raise DomainError saying why not (and how long a lock lasts)."""
+def password_check(request: HttpRequest | None, *, login: str, password: str) -> Account:
+    """The account these credentials open, or DomainError saying why not (and how long a lock
+    lasts). Every password form goes through here (the registry's and back-office's login, Django's
+    admin login, LoginNameBackend), so failures anywhere count toward one lock
+    (settings.LOGIN_MAX_FAILURES, LOGIN_LOCK_MINUTES), and a locked account gets in nowhere, not
+    even with the right password, until the lock ends or the password is reset by e-mail."""
     account = find_account(login)
     now = timezone.now()
     if account is None or not account.is_active:
@@ -103,15 +107,29 @@ def password_login(request: HttpRequest, *, login: str, password: str) -> Accoun
                 field="password",
             )
         raise DomainError(rules.LOGIN_FAILED, field="password")
-
-    with transaction.atomic():
+    if account.failed_logins or account.locked_until:
         Account.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=None)
-        audit_log(
-            actor=Actor(user=account, auth_method=PASSWORD, ip=client_ip(request)),
-            action="account.login",
-            target=account,
-            subject_id=account.subject_id,
-        )
+        account.failed_logins, account.locked_until = 0, None
+    return account
+
+
+def login_audit(request: HttpRequest | None, account: Account, **data: Any) -> None:
+    audit_log(
+        actor=Actor(user=account, auth_method=PASSWORD, ip=client_ip(request) if request else None),
+        action="account.login",
+        target=account,
+        subject_id=account.subject_id,
+        data=data or None,
+    )
+
+
+def password_login(request: HttpRequest, *, login: str, password: str) -> Account:
+    """Log the request in, or raise DomainError saying why not (and how long a lock lasts)."""
+    # Not one transaction with the audit row: a refusal raises, and must not roll back the
+    # failure it has just counted.
+    account = password_check(request, login=login, password=password)
+    with transaction.atomic():
+        login_audit(request, account)
     account.backend = "registry.auth.LoginNameBackend"
     django_login(request, account)
     request.session.pop(ACTING_PERSON_KEY, None)  # see pki.sessions.start_certificate_session
@@ -119,7 +137,7 @@ def password_login(request: HttpRequest, *, login: str, password: str) -> Accoun
     return account
 
 
-def _record_failure(account: Account, request: HttpRequest, now: Any) -> None:
+def _record_failure(account: Account, request: HttpRequest | None, now: Any) -> None:
     with transaction.atomic():
         Account.objects.filter(pk=account.pk).update(failed_logins=F("failed_logins") + 1)
         account.refresh_from_db(fields=["failed_logins"])
@@ -129,7 +147,7 @@ def _record_failure(account: Account, request: HttpRequest, now: Any) -> None:
                 locked_until=now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES), failed_logins=0
             )
         audit_log(
-            actor=Actor(user=None, auth_method=PASSWORD, ip=client_ip(request)),
+            actor=Actor(user=None, auth_method=PASSWORD, ip=client_ip(request) if request else None),
             action="account.locked" if locked else "account.login_failed",
             target=account,
             subject_id=account.subject_id,
