@@ -62,13 +62,17 @@ def version_get_for(*, account: Account, pk: int) -> RecordVersion:
 
 
 def attachment_get_for(*, account: Account, pk: int) -> Attachment:
-    """The owner, and staff who may view subjects, may read an attachment."""
-    attachment = Attachment.objects.filter(pk=pk).first()
+    """A file of the account's own subject (a practitioner acting for the unit logs in as the
+    unit's account, so the unit's files are theirs too); anybody else's looks missing.
+
+    Staff are not let in here, whatever model permission they hold: a center's staff open a file
+    through the back-office (review.selectors.attachment_for), which serves only files their
+    center's data refers to, and a platform administrator reaches every center's files there
+    too. A model permission says nothing about which center a file belongs to, so honouring one
+    here let any reviewer read another center's unbind letters and practitioners' documents."""
+    subject = _subject_of(account)
+    attachment = Attachment.objects.filter(pk=pk, subject=subject).first()
     if attachment is None:
-        raise NotFound()
-    if getattr(account, "is_staff", False) and account.has_perm("registry.view_subject"):
-        return attachment
-    if getattr(account, "subject_id", None) != attachment.subject_id:
         raise NotFound()
     return attachment
 

@@ -68,9 +68,10 @@ def test_owner_reads_own_file_with_its_type(unit, their_things, password_client)
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_staff_with_view_permission_reads_any_file(staff, their_things, client):
+def test_staff_with_view_permission_read_no_subjects_file_here(staff, their_things, client):
+    # Staff open files through the back-office, bounded by their center (tests/access).
     client.force_login(staff)
-    assert client.get(f"/registry/attachments/{their_things['file']['id']}/").status_code == 200
+    assert client.get(f"/registry/attachments/{their_things['file']['id']}/").status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, their_things):

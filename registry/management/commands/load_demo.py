@@ -1,4 +1,4 @@
-"""Demo data: a few units and persons in various states, and a staff account.
+"""Demo data: a few units and persons in various states, and a platform operator's account.
 
 Idempotent: subjects that exist already are left as they are. Everything goes through the
 services, so the demo has audit rows and versions like real use.
@@ -21,6 +21,8 @@ from registry.samples import pdf_bytes, png_bytes
 DEMO_PASSWORD = "Demo2026ggzy"
 STAFF_USERNAME = "staff"
 STAFF_PASSWORD = "Staff2026ggzy"
+# The centers' staff group (review.services_admin.STAFF_GROUP; the registry does not import review).
+CENTER_STAFF_GROUP = "中心工作人员"
 
 
 def uscc(first17: str) -> str:
@@ -74,7 +76,7 @@ def _unit_basic(name: str, region: str, actor: Actor, subject: Subject) -> dict[
 
 
 class Command(BaseCommand):
-    help = "Load demo subjects (units and persons in various states) and a staff account."
+    help = "Load demo subjects (units and persons in various states) and a platform operator."
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Each subject in one transaction: a failure leaves no half-made subject behind, and the
@@ -93,17 +95,27 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _staff(self) -> None:
-        group, _ = Group.objects.get_or_create(name="中心工作人员")
-        group.permissions.set(
+        """A platform operator for Django's admin (主体查询 across the province, read-only).
+
+        A real deployment grants model permissions to platform operators only, one by one: the
+        center staff group (中心工作人员, review.services_admin.STAFF_GROUP) holds none, since a
+        center's staff read subjects and files through the back-office, bounded by their center.
+        Earlier demos gave that group every registry and core view permission (and put this
+        account in it), which let any reviewer read the whole province; both are undone here, so
+        an existing demo database is repaired by the next `make run`."""
+        for group in Group.objects.filter(name=CENTER_STAFF_GROUP):
+            group.permissions.clear()
+        operator = Account.objects.filter(username=STAFF_USERNAME).first()
+        if operator is None:
+            operator = Account.objects.create_user(
+                STAFF_USERNAME, STAFF_PASSWORD, display_name="平台运维人员", is_staff=True
+            )
+        operator.groups.remove(*Group.objects.filter(name=CENTER_STAFF_GROUP))
+        operator.user_permissions.set(
             Permission.objects.filter(
                 content_type__app_label__in=["registry", "core"], codename__startswith="view_"
             )
         )
-        if not Account.objects.filter(username=STAFF_USERNAME).exists():
-            staff = Account.objects.create_user(
-                STAFF_USERNAME, STAFF_PASSWORD, display_name="交易中心工作人员", is_staff=True
-            )
-            staff.groups.add(group)
 
     def _unit_new(self) -> None:
         self._register(SubjectKind.UNIT, UNIT_NEW, "北京丰台示例科技有限公司")
