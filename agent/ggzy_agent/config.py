@@ -14,8 +14,18 @@ DEFAULT_MODULES = ("/usr/lib/softhsm/libsofthsm2.so",)
 DEFAULT_SOFT_STORE = "~/.config/ggzy-agent/certs"
 DEFAULT_CONFIG_PATH = "~/.config/ggzy-agent/config.toml"
 CONFIG_ENV = "GGZY_AGENT_CONFIG"
+# Wrong PINs in a row before the agent locks a key, and for how long (see pinguard.py).
+DEFAULT_PIN_MAX_FAILURES = 5
+DEFAULT_PIN_LOCK_MINUTES = 15
 
-KNOWN_KEYS = {"port", "allowed_origins", "pkcs11_modules", "soft_store"}
+KNOWN_KEYS = {
+    "port",
+    "allowed_origins",
+    "pkcs11_modules",
+    "soft_store",
+    "pin_max_failures",
+    "pin_lock_minutes",
+}
 DEFAULT_SCHEME_PORTS = {"http": 80, "https": 443}
 
 
@@ -30,6 +40,11 @@ class AgentConfig:
     pkcs11_modules: tuple[str, ...] = DEFAULT_MODULES
     soft_store: Path = field(default_factory=lambda: Path(DEFAULT_SOFT_STORE).expanduser())
     source: Path | None = None  # the file it was read from, for messages
+    # Where the agent keeps what must outlive a restart (the wrong-PIN counts): the config file's
+    # folder. None (configurations built in code) keeps them in memory only.
+    state_dir: Path | None = None
+    pin_max_failures: int = DEFAULT_PIN_MAX_FAILURES
+    pin_lock_minutes: int = DEFAULT_PIN_LOCK_MINUTES
 
     @classmethod
     def build(
@@ -40,6 +55,9 @@ class AgentConfig:
         pkcs11_modules: list[str] | tuple[str, ...] = DEFAULT_MODULES,
         soft_store: str | Path = DEFAULT_SOFT_STORE,
         source: Path | None = None,
+        state_dir: str | Path | None = None,
+        pin_max_failures: int = DEFAULT_PIN_MAX_FAILURES,
+        pin_lock_minutes: int = DEFAULT_PIN_LOCK_MINUTES,
     ) -> AgentConfig:
         """Validates every value; the one way configurations are made, from a file or from code."""
         if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
@@ -53,13 +71,26 @@ class AgentConfig:
             raise ConfigError("pkcs11_modules 中的每一项都必须是PKCS#11模块文件的路径")
         if not isinstance(soft_store, str | Path):
             raise ConfigError("soft_store 必须是目录路径")
+        if not _whole(pin_max_failures, 1, 100):
+            raise ConfigError(f"pin_max_failures 必须是 1–100 之间的整数，而不是 {pin_max_failures!r}")
+        if not _whole(pin_lock_minutes, 1, 7 * 24 * 60):
+            raise ConfigError(
+                f"pin_lock_minutes 必须是 1–10080 之间的整数（分钟），而不是 {pin_lock_minutes!r}"
+            )
         return cls(
             port=port,
             allowed_origins=origins,
             pkcs11_modules=tuple(pkcs11_modules),
             soft_store=Path(soft_store).expanduser(),
             source=source,
+            state_dir=Path(state_dir).expanduser() if state_dir is not None else None,
+            pin_max_failures=pin_max_failures,
+            pin_lock_minutes=pin_lock_minutes,
         )
+
+
+def _whole(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def normalize_origin(origin: object) -> str:
@@ -104,7 +135,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AgentConfig:
     if not file.exists():
         if path:  # a file named on the command line must exist; the default one may not
             raise ConfigError(f"找不到配置文件：{file}")
-        return AgentConfig.build()
+        return AgentConfig.build(state_dir=file.parent)
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -112,4 +143,4 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AgentConfig:
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
         raise ConfigError(f"配置文件 {file} 含有未知的设置项：{', '.join(unknown)}")
-    return AgentConfig.build(**data, source=file)
+    return AgentConfig.build(**data, source=file, state_dir=file.parent)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from .certinfo import verify
 from .config import AgentConfig
-from .errors import SigningFailed, WrongPin
+from .errors import KeyLocked, SigningFailed, WrongPin
 from .inventory import CertificateEntry, Inventory, Scan
 from .signing import InvalidSignRequest, seal_payload, seal_test_attributes, signed_text
 
@@ -144,12 +144,23 @@ def check_pin(inventory: Inventory, entry: CertificateEntry, pin: str) -> CheckR
     try:
         signature = inventory.sign(entry, pin, text)
     except WrongPin as exc:
-        return CheckResult(name, False, exc.message, "请确认PIN码后重试；连续输错可能锁定USB Key。")
+        advice = "请确认PIN码后重试；连续输错可能锁定USB Key。"
+        return CheckResult(name, False, exc.message, advice, _pin_counts(inventory, exc))
+    except KeyLocked as exc:
+        return CheckResult(name, False, exc.message, "请等到解锁时间后再试；忘记PIN码请联系证书颁发机构。")
     except SigningFailed as exc:
         return CheckResult(name, False, exc.message, "请联系证书颁发机构检查该证书与私钥。")
     if not verify(entry.info, text, signature):
         return CheckResult(name, False, "签名无法用证书公钥验证", "请联系证书颁发机构检查该证书与私钥。")
     return CheckResult(name, True, f"PIN码正确，{entry.info.algorithm} 签名已用证书公钥验证通过")
+
+
+def _pin_counts(inventory: Inventory, exc: WrongPin) -> list[str]:
+    """The token's own warning and the agent's tries left: both count the doctor's tries too."""
+    said = [exc.warning] if exc.warning else []
+    if exc.tries_left is not None:
+        said.append(inventory.pin_guard.tries_message(exc.tries_left))
+    return said
 
 
 SEAL_TEST_TITLE = "证书助手签章检测"
@@ -171,7 +182,10 @@ def check_seal(inventory: Inventory, entry: CertificateEntry, pin: str) -> Check
     try:
         signature = inventory.sign(entry, pin, payload.data)
     except WrongPin as exc:
-        return CheckResult(name, False, exc.message, "请确认PIN码后重试；连续输错可能锁定USB Key。")
+        advice = "请确认PIN码后重试；连续输错可能锁定USB Key。"
+        return CheckResult(name, False, exc.message, advice, _pin_counts(inventory, exc))
+    except KeyLocked as exc:
+        return CheckResult(name, False, exc.message, "请等到解锁时间后再试；忘记PIN码请联系证书颁发机构。")
     except SigningFailed as exc:
         return CheckResult(name, False, exc.message, "请联系证书颁发机构检查该证书与私钥。")
     if not verify(entry.info, payload.data, signature):

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 WRONG_PIN = "PIN码错误，请重新输入。"
 PIN_EMPTY = "请输入PIN码。"
-PIN_ATTEMPTS_EXHAUSTED = "PIN码连续错误5次，本次签名已取消。"
+PIN_TRIES_LEFT = "还可以再试 {left} 次；连续输错 {limit} 次后，证书助手将锁定该证书 {minutes} 分钟。"
+PIN_LOCKED_OUT = (
+    "PIN码已连续输错 {limit} 次。为防止他人猜测PIN码，证书助手已将该证书锁定至 {until}，请届时再试；"
+    "如果忘记了PIN码，请联系证书颁发机构。"
+)
 PIN_LOCKED = "USB Key 的PIN码已被锁定，请联系证书颁发机构解锁。"
+TOKEN_PIN_COUNT_LOW = "USB Key 提示：PIN码已输错过，再输错几次USB Key将被锁定。"
+TOKEN_PIN_FINAL_TRY = "USB Key 提示：这是最后一次机会，再输错一次USB Key将被锁定，只能由证书颁发机构解锁。"
 TOKEN_GONE = "未找到存放该证书的USB Key，请确认USB Key已插入后重新发起签名。"
 TOKEN_NO_SM2 = "此USB Key不支持SM2签名：它的PKCS#11模块没有提供SM2算法，请使用证书厂商提供的支持国密的模块。"
 KEY_MISSING = "未找到与该证书对应的私钥。"
@@ -48,14 +54,26 @@ class AgentError(Exception):
 class WrongPin(AgentError):
     code = "wrong_pin"
 
-    def __init__(self, message: str = WRONG_PIN):
+    def __init__(self, message: str = WRONG_PIN, *, warning: str | None = None):
         super().__init__(message)
+        self.warning = warning  # the token's own PIN counter, when it says something
+        self.tries_left: int | None = None  # before the agent locks the key, once counted
 
 
 class SigningFailed(AgentError):
     """Signing cannot succeed with this certificate however often the user retries the PIN."""
 
     code = "signing_failed"
+
+
+class KeyLocked(SigningFailed):
+    """Too many wrong PINs in a row: the agent refuses this key until `until` (local time)."""
+
+    code = "pin_locked"
+
+    def __init__(self, message: str, until: str):
+        super().__init__(message)
+        self.until = until  # ISO 8601 with the machine's UTC offset
 
 
 class CertificateNotFound(AgentError):

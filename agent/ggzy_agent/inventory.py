@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from .errors import (
     SigningFailed,
     WrongPin,
 )
+from .pinguard import PinGuard
 from .softstore import SoftKey, SoftStore
 from .tokens import ModuleStatus, Pkcs11Module, TokenKey, TokenStatus
 
@@ -73,10 +76,23 @@ def _token_problem(info: CertificateInfo, key: TokenKey) -> str | None:
     return None
 
 
+def pin_key(entry: CertificateEntry) -> str:
+    """What a wrong PIN counts against: the token (whose PIN it is), or the soft certificate's file."""
+    if isinstance(entry.key, TokenKey):
+        return f"token:{entry.key.token_serial}:{entry.key.token_label}"
+    return f"file:{entry.key.path.resolve()}"
+
+
 class Inventory:
-    def __init__(self, config: AgentConfig):
+    def __init__(self, config: AgentConfig, *, wall_clock: Callable[[], float] = time.time):
         self.modules = [Pkcs11Module(path) for path in config.pkcs11_modules]
         self.soft_store = SoftStore(config.soft_store)
+        self.pin_guard = PinGuard(
+            state_dir=config.state_dir,
+            max_failures=config.pin_max_failures,
+            lock_minutes=config.pin_lock_minutes,
+            clock=wall_clock,
+        )
 
     def scan(self) -> Scan:
         """Looks again at every module and the soft store; a certificate in both is listed once."""
@@ -108,17 +124,25 @@ class Inventory:
     def sign(self, entry: CertificateEntry, pin: str, data: bytes) -> bytes:
         """Signs data with the certificate's key and checks the result against the certificate.
 
-        Raises WrongPin (the user may retry) or SigningFailed (retrying will not help).
+        Raises WrongPin (the user may retry; its tries_left says how often) or SigningFailed
+        (retrying will not help), KeyLocked among them once too many wrong PINs came in a row.
         """
         if not pin:
             raise WrongPin(PIN_EMPTY)
         if entry.problem:
             raise SigningFailed(entry.problem)
-        if isinstance(entry.key, TokenKey):
-            module = next(m for m in self.modules if m.path == entry.key.module)
-            signature = module.sign(entry.key, entry.info.algorithm, pin, data)
-        else:
-            signature = self.soft_store.sign(entry.key, entry.info, pin, data)
+        counted = pin_key(entry)
+        self.pin_guard.check(counted)
+        try:
+            if isinstance(entry.key, TokenKey):
+                module = next(m for m in self.modules if m.path == entry.key.module)
+                signature = module.sign(entry.key, entry.info.algorithm, pin, data)
+            else:
+                signature = self.soft_store.sign(entry.key, entry.info, pin, data)
+        except WrongPin as exc:
+            exc.tries_left = self.pin_guard.failed(counted)  # raises KeyLocked at the limit
+            raise
+        self.pin_guard.succeeded(counted)
         # A key file or token object paired with the wrong certificate would sign happily; the
         # web side would then reject the signature with no hint why. Say so here instead.
         if not verify(entry.info, data, signature):

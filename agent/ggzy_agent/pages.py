@@ -46,7 +46,9 @@ def _when(iso: str) -> str:
     return iso.replace("T", " ").replace("Z", " (UTC)")
 
 
-def approve_form(request: SignRequest, error: str | None = None) -> tuple[str, dict[str, str]]:
+def approve_form(
+    request: SignRequest, error: str | None = None, hints: tuple[str, ...] = ()
+) -> tuple[str, dict[str, str]]:
     """The PIN page for a pending request; never shows any PIN, not even a wrong one."""
     info = request.certificate.info
     html = _template("approve.html").substitute(
@@ -64,7 +66,8 @@ def approve_form(request: SignRequest, error: str | None = None) -> tuple[str, d
             else f"证书文件「{request.certificate.location}」"
         ),
         contents=_contents(request),
-        error=f'<p class="error" role="alert">{escape(error)}</p>' if error else "",
+        error=(f'<p class="error" role="alert">{escape(error)}</p>' if error else "")
+        + "".join(f'\n<p class="warning">{escape(hint)}</p>' for hint in hints),
         action=escape(f"/approve/{request.id}"),
         form_token=escape(request.form_token),
     )

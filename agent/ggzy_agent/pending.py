@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from .certinfo import SIGNATURE_ALGORITHMS
 from .errors import (
     FORM_EXPIRED,
-    PIN_ATTEMPTS_EXHAUSTED,
     PIN_EMPTY,
     REQUEST_BUSY,
     REQUEST_DONE,
@@ -22,15 +21,16 @@ from .errors import (
     REQUEST_REJECTED,
     TOO_MANY_REQUESTS,
     AgentError,
+    KeyLocked,
     SigningFailed,
     WrongPin,
 )
-from .inventory import CertificateEntry, Inventory
+from .inventory import CertificateEntry, Inventory, pin_key
 from .signing import SEAL, Payload
 
 REQUEST_TTL_SECONDS = 300  # a request not approved within 5 minutes expires
 KEEP_SECONDS = 2 * REQUEST_TTL_SECONDS  # how long a finished request can still be asked about
-MAX_PIN_ATTEMPTS = 5
+# Wrong PINs are counted per key, not per request: see pinguard.py.
 MAX_PENDING = 20  # a page must not be able to fill memory or flood the user with PIN pages
 
 PENDING = "pending"
@@ -60,8 +60,9 @@ class SignRequest:
     created_at: float
     form_token: str  # only the agent's own page knows it; the asking page knows just the id
     status: str = PENDING
-    attempts: int = 0
     message: str | None = None
+    error: str | None = None  # why it failed, as a code pages can act on
+    locked_until: str | None = None  # when the key's wrong-PIN lock ends (ISO 8601, local offset)
     signature: bytes | None = None
     busy: bool = False
     seal_test: Payload | None = None  # a detection's test seal, signed with the same PIN
@@ -75,6 +76,7 @@ class Outcome:
     kind: str  # "form", "busy", DONE, REJECTED, EXPIRED, FAILED, or "unknown"
     request: SignRequest | None
     message: str = ""  # for "form": an error shown above the PIN field, if any
+    hints: tuple[str, ...] = ()  # for "form": what follows from it (tries left, the token's warning)
 
 
 class SignRequests:
@@ -136,9 +138,15 @@ class SignRequests:
             if request is None or not hmac.compare_digest(request.origin, origin):
                 return None
             if request.status == PENDING:
-                return {"status": PENDING, "message": WAITING_FOR_PIN}
+                tries_left = self.inventory.pin_guard.tries_left(pin_key(request.certificate))
+                return {"status": PENDING, "message": WAITING_FOR_PIN, "tries_left": tries_left}
             if request.status != DONE:
-                return {"status": request.status, "message": request.message}
+                answer: dict[str, object] = {"status": request.status, "message": request.message}
+                if request.error:
+                    answer["error"] = request.error
+                if request.locked_until:
+                    answer |= {"locked_until": request.locked_until, "tries_left": 0}
+                return answer
             del self._requests[request_id]
             assert request.signature is not None
             algorithm = request.certificate.info.algorithm
@@ -218,17 +226,18 @@ class SignRequests:
                 else None
             )
         except WrongPin as exc:
+            hints = [exc.warning] if exc.warning else []
+            if exc.tries_left is not None:
+                hints.append(self.inventory.pin_guard.tries_message(exc.tries_left))
             with self._lock:
                 request.busy = False
-                request.attempts += 1
-                if request.attempts >= MAX_PIN_ATTEMPTS:
-                    request.status, request.message = FAILED, PIN_ATTEMPTS_EXHAUSTED
-                    return self._outcome(request)
-                return Outcome("form", request, exc.message)
+                return Outcome("form", request, exc.message, tuple(hints))
         except SigningFailed as exc:
             with self._lock:
                 request.busy = False
-                request.status, request.message = FAILED, exc.message
+                request.status, request.message, request.error = FAILED, exc.message, exc.code
+                if isinstance(exc, KeyLocked):
+                    request.locked_until = exc.until
                 return self._outcome(request)
         except BaseException:
             with self._lock:

@@ -34,8 +34,9 @@ from .errors import (
     REQUEST_NOT_FOUND,
     UNSUPPORTED_MEDIA,
     CertificateNotFound,
+    KeyLocked,
 )
-from .inventory import Inventory
+from .inventory import Inventory, pin_key
 from .pending import DONE, Outcome, SignRequests, TooManyRequests
 from .signing import (
     DETECT,
@@ -65,10 +66,11 @@ class AgentServer:
         *,
         port: int | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         inventory: Inventory | None = None,
     ):
         self.config = config
-        self.inventory = inventory or Inventory(config)
+        self.inventory = inventory or Inventory(config, wall_clock=wall_clock)
         self.requests = SignRequests(self.inventory, clock)
         self.httpd = _HTTPServer((LOOPBACK, config.port if port is None else port), _Handler)
         self.httpd.agent = self
@@ -289,6 +291,8 @@ class _Handler(BaseHTTPRequestHandler):
             if entry.problem:
                 self._error(422, "certificate_unusable", entry.problem, cors_origin=origin)
                 return
+            # No PIN window for a key that would refuse any PIN now.
+            self.agent.inventory.pin_guard.check(pin_key(entry))
             seal_test = None
             if purpose == SEAL:
                 payload = seal_payload(
@@ -321,6 +325,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         except TooManyRequests as exc:
             self._error(429, exc.code, exc.message, cors_origin=origin)
+            return
+        except KeyLocked as exc:
+            data = {"error": exc.code, "message": exc.message, "locked_until": exc.until, "tries_left": 0}
+            self._json(HTTPStatus.LOCKED, data, cors_origin=origin)
             return
         logger.info("sign request %s from %s (%s)", request.id, origin, purpose)
         data = {
@@ -376,7 +384,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _outcome(self, outcome: Outcome) -> None:
         if outcome.kind == "form":
             assert outcome.request is not None
-            self._html(pages.approve_form(outcome.request, outcome.message or None))
+            self._html(pages.approve_form(outcome.request, outcome.message or None, outcome.hints))
         elif outcome.kind == "unknown":
             self._html(pages.notice(outcome.message, kind=outcome.kind), status=HTTPStatus.NOT_FOUND)
         else:

@@ -13,7 +13,16 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from pkcs11 import Attribute, Mechanism, ObjectClass, TokenFlag
 
 from .certinfo import CertificateInfo, UnsupportedCertificate, describe
-from .errors import KEY_MISSING, PIN_LOCKED, TOKEN_GONE, TOKEN_NO_SM2, SigningFailed, WrongPin
+from .errors import (
+    KEY_MISSING,
+    PIN_LOCKED,
+    TOKEN_GONE,
+    TOKEN_NO_SM2,
+    TOKEN_PIN_COUNT_LOW,
+    TOKEN_PIN_FINAL_TRY,
+    SigningFailed,
+    WrongPin,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +82,21 @@ class ModuleScan:
 
 def _serial(token: pkcs11.Token) -> str:
     return token.serial.decode("ascii", "replace").strip()
+
+
+def token_pin_warning(flags: int) -> str | None:
+    """What the token's own PIN retry counter says (CKF_USER_PIN_* in its token info), if anything.
+
+    A USB key counts wrong PINs itself and locks for good at its own limit, which only the CA can
+    undo; the agent's count (pinguard.py) knows nothing of tries made elsewhere, so both are told.
+    """
+    if flags & TokenFlag.USER_PIN_LOCKED:
+        return PIN_LOCKED
+    if flags & TokenFlag.USER_PIN_FINAL_TRY:
+        return TOKEN_PIN_FINAL_TRY
+    if flags & TokenFlag.USER_PIN_COUNT_LOW:
+        return TOKEN_PIN_COUNT_LOW
+    return None
 
 
 def _attribute(obj: pkcs11.Object, attribute: Attribute) -> object | None:
@@ -161,6 +185,14 @@ class Pkcs11Module:
                 lib.reinitialize()  # the key may have been re-plugged since the last scan
         return None
 
+    def _pin_warning(self, key: TokenKey) -> str | None:
+        """The token's PIN flags as they are now, after a failed login (call with PKCS11_LOCK held)."""
+        try:
+            token = self._token(key)
+        except pkcs11.PKCS11Error:
+            return None
+        return token_pin_warning(token.flags) if token is not None else None
+
     def sign(self, key: TokenKey, algorithm: str, pin: str, data: bytes) -> bytes:
         """Logs in with the user PIN and signs; the PIN goes to the token and nowhere else."""
         if algorithm == "sm2":
@@ -183,7 +215,10 @@ class Pkcs11Module:
                     private_key = session.get_key(object_class=ObjectClass.PRIVATE_KEY, id=key.key_id)
                     return _sign_with(private_key, algorithm, mechanisms, data)
             except (pkcs11.PinIncorrect, pkcs11.PinInvalid, pkcs11.PinLenRange) as exc:
-                raise WrongPin() from exc
+                warning = self._pin_warning(key)
+                if warning == PIN_LOCKED:  # that was the token's last try
+                    raise SigningFailed(PIN_LOCKED) from exc
+                raise WrongPin(warning=warning) from exc
             except pkcs11.PinLocked as exc:
                 raise SigningFailed(PIN_LOCKED) from exc
             except (pkcs11.NoSuchKey, pkcs11.MultipleObjectsReturned) as exc:

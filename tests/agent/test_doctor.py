@@ -75,6 +75,9 @@ def test_wrong_pin_fails_with_what_to_do(world, run, config_file):
     assert code == 1
     assert "[失败] PIN码与签名：PIN码错误，请重新输入。" in out
     assert "下一步：请确认PIN码后重试" in out
+    # Counted in the state folder next to the config file, as the served agent counts.
+    assert "还可以再试 4 次" in out
+    assert (config_file.parent / "pin-failures.json").is_file()
     assert "签章签名" not in out  # the wrong PIN is not tried a second time
     assert "[通过] 证书助手服务" in out
     assert WRONG_PIN not in out

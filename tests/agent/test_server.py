@@ -124,21 +124,23 @@ def test_done_page_closes_itself_with_a_script_its_csp_allows(world, client):
     assert f"script-src 'nonce-{nonce}'" in page.header("Content-Security-Policy")
 
 
-def test_wrong_pin_keeps_the_request_pending_until_five_tries(world, client):
+def test_wrong_pin_keeps_the_request_pending_until_the_key_locks(world, client):
     created = client.create(client.certificate_id(world.holders["token-rsa"].pem))
     request_id = created["request_id"]
-    for _ in range(4):
+    for left in (4, 3, 2, 1):
         page = client.answer(request_id, pin=WRONG_PIN)
         assert page.status == 200
         assert "PIN码错误，请重新输入。" in page.text
+        assert f"还可以再试 {left} 次" in page.text
         assert 'name="pin"' in page.text  # asked again
         assert WRONG_PIN not in page.text
         assert client.result(request_id).json["status"] == "pending"
     page = client.answer(request_id, pin=WRONG_PIN)
-    assert "PIN码连续错误5次，本次签名已取消。" in page.text
+    assert "PIN码已连续输错 5 次" in page.text and "锁定至" in page.text
     assert 'name="pin"' not in page.text
     failed = client.result(request_id).json
-    assert failed == {"status": "failed", "message": "PIN码连续错误5次，本次签名已取消。"}
+    assert failed["status"] == "failed" and failed["error"] == "pin_locked"
+    assert failed["message"].startswith("PIN码已连续输错 5 次")
     # The right PIN no longer helps: the request is over.
     token_page = client.request("GET", f"/approve/{request_id}")
     assert 'name="pin"' not in token_page.text
