@@ -65,6 +65,15 @@ def subject_register(
         raise DomainError(rules.CODE_ALREADY_REGISTERED, field="code") from error
 
 
+def _typed_at_registration(kind: str, name: str, email: str) -> dict[str, Any]:
+    """What registration asked that 基本信息 asks again, so the first 「提交」 is not refused for
+    a mailbox the unit already gave (the unit's form calls it contact_email, a person's email)."""
+    data: dict[str, Any] = {"name": name}
+    if email:
+        data["contact_email" if kind == SubjectKind.UNIT else "email"] = email
+    return data
+
+
 def _create_subject(
     kind: str, normalised: str, name: str, account: Account, check: identifiers.CodeCheck, ip: str | None
 ) -> Account:
@@ -78,7 +87,9 @@ def _create_subject(
     account.save()
     actor = Actor(user=account, auth_method=AuthMethod.PASSWORD, ip=ip)
     record = Record.objects.create(subject=subject, kind=RecordKind.BASIC, title=name)
-    draft = RecordVersion.objects.create(record=record, number=1, data={"name": name}, created_by=account)
+    draft = RecordVersion.objects.create(
+        record=record, number=1, data=_typed_at_registration(kind, name, account.email), created_by=account
+    )
     record.draft = draft
     record.save(update_fields=["draft"])
     audit_log(

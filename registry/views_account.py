@@ -1,9 +1,13 @@
 """Registration and password login (003 §2-§3)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, password_validation
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,34 +16,76 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.http import safe_next
 from pki.sessions import certificate_registered
-from registry import rules, services
+from registry import passwords, rules, services
 from registry.auth import client_ip, password_login
-from registry.models import Subject, SubjectKind
+from registry.models import Account, Subject, SubjectKind
 
 REGISTER_SESSION_KEY = "ggzy_register"
 
 
-class RegisterStartForm(forms.Form):
+class ChineseForm(forms.Form):
+    """Django words "required" and "invalid" in the browser's language (LocaleMiddleware);
+    these pages speak to units in Chinese whatever their browser asks for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            verb = "选择" if isinstance(field, forms.ChoiceField) else "填写"
+            field.error_messages["required"] = f"请{verb}{field.label}。"
+            if isinstance(field, forms.EmailField):
+                field.error_messages["invalid"] = "请填写有效的电子邮箱地址，如 name@example.com。"
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = f"请从列表中选择{field.label}。"
+            # Validators are shared with the class's fields: replaced, never changed in place.
+            field.validators = [
+                MaxLengthValidator(
+                    v.limit_value, f"{field.label}最多%(limit_value)d个字，您输入了%(show_value)d个。"
+                )
+                if isinstance(v, MaxLengthValidator)
+                else v
+                for v in field.validators
+            ]
+
+
+class RegisterStartForm(ChineseForm):
     kind = forms.ChoiceField(
         label="注册类型", choices=SubjectKind.choices, widget=forms.RadioSelect, initial=SubjectKind.UNIT
     )
     code = forms.CharField(label="代码/证件号", max_length=40)
 
 
-class RegisterDetailsForm(forms.Form):
+class RegisterDetailsForm(ChineseForm):
     name = forms.CharField(label="名称", max_length=200)
     email = forms.EmailField(label="电子邮箱", help_text="用于找回密码和接收通知。")
-    password = forms.CharField(label="新建密码", widget=forms.PasswordInput(render_value=True))
+    password = forms.CharField(
+        label="新建密码", widget=forms.PasswordInput(render_value=True), help_text=passwords.PASSWORD_RULE
+    )
     password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput(render_value=True))
+
+    def __init__(self, *args: Any, code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.code = code
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
-        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password2"):
+        password = cleaned.get("password")
+        if password and password != cleaned.get("password2"):
             self.add_error("password2", "两次输入的密码不一致，请重新输入。")
+        if password:
+            # The whole rule here, beside the other fields' errors, so one 「注册并登录」 shows
+            # everything to correct; subject_register checks it again with the same validator.
+            account = Account(
+                username=self.code, display_name=cleaned.get("name", ""), email=cleaned.get("email", "")
+            )
+            try:
+                password_validation.validate_password(password, account)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.add_error("password", message)
         return cleaned
 
 
-class LoginForm(forms.Form):
+class LoginForm(ChineseForm):
     login = forms.CharField(label="账号", max_length=200)
     password = forms.CharField(label="密码", widget=forms.PasswordInput)
 
@@ -86,7 +132,7 @@ def register_details(request: HttpRequest) -> HttpResponse:
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and from_certificate:
         data["name"] = start["name"]  # 002 §3: the name comes from the certificate, never retyped
-    form = RegisterDetailsForm(data, initial={"name": start.get("name", "")})
+    form = RegisterDetailsForm(data, initial={"name": start.get("name", "")}, code=start["code"])
     form.fields["name"].label = "单位全称" if start["kind"] == SubjectKind.UNIT else "姓名"
     if from_certificate:
         form.fields["name"].disabled = True

@@ -6,6 +6,7 @@ from core.errors import DomainError
 from core.models import AuditEntry
 from registry import rules, services
 from registry.identifiers import USCC_CHECK
+from registry.kinds import form_for
 from registry.models import Account, Record, RecordKind, Subject, SubjectStatus
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_unit_registers_invalid_until_submitted():
     assert subject.code_type == "uscc"
     assert account.username == VALID_USCC
     basic = Record.objects.get(subject=subject, kind=RecordKind.BASIC)
-    assert basic.draft.data == {"name": "福州示例有限公司"}
+    assert basic.draft.data == {"name": "福州示例有限公司", "contact_email": "a@example.com"}
     assert basic.current is None
     assert AuditEntry.objects.filter(action="subject.registered", subject_id=subject.pk).count() == 1
 
@@ -60,6 +61,21 @@ def test_weak_passwords_are_refused_and_nothing_is_saved(password):
     assert error.value.field == "password"
     assert not Subject.objects.exists()
     assert not Account.objects.exists()
+
+
+def test_what_registration_asked_is_not_asked_again_by_the_basic_information():
+    """The mailbox typed at registration is in the first draft, so 「提交」 does not miss it."""
+    unit = services.subject_register(
+        kind="unit", code=VALID_USCC, name="福州示例有限公司", password="Abcd2026xyz", email="a@example.com"
+    )
+    person = services.subject_register(
+        kind="person", code="11010519491231002X", name="李雷", password="Abcd2026xyz", email="p@example.com"
+    )
+    for account, kind, email in ((unit, "unit", "a@example.com"), (person, "person", "p@example.com")):
+        draft = Record.objects.get(subject=account.subject, kind=RecordKind.BASIC).draft
+        missing = form_for(kind, RecordKind.BASIC).missing_for_submit(draft.data)
+        assert "电子邮箱" not in missing and "单位全称" not in missing and "姓名" not in missing
+        assert email in draft.data.values()
 
 
 def test_person_code_must_be_a_resident_id():
@@ -101,6 +117,7 @@ class TestRegistrationPages:
         assert "注册成功" in page
         assert "福州示例有限公司" in page
         assert "无效" in page
+        assert 'value="a@example.com"' in page  # carried into 基本信息, not asked again
 
     def test_mismatched_passwords_keep_the_name(self, client):
         client.post("/registry/register/", {"kind": "unit", "code": VALID_USCC})
