@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth import login as django_login
+from django.db.models import Q
 from django.http import HttpRequest
 
 from core.audit import Actor
 from pki import services, verify
-from pki.models import BindingHow
+from pki.models import BindingHow, BoundCertificate
 from registry import identifiers
 from registry.auth import ACTING_PERSON_KEY, AUTH_METHOD_KEY, CERTIFICATE, client_ip
 from registry.models import SubjectKind
 
 CERTIFICATE_SESSION_KEY = "ggzy_certificate"
+CERTIFICATE_SESSION_ENDED = "您登录使用的证书已解绑，请重新登录"
 
 
 def kind_of(holder: verify.Holder) -> str:
@@ -46,3 +49,22 @@ def certificate_registered(request: HttpRequest, account: Any, certificate_pem: 
         actor=actor, subject=account.subject, holder=holder, how=BindingHow.REGISTRATION
     )
     start_certificate_session(request, account, holder)
+
+
+def certificate_session_ended(request: HttpRequest) -> bool:
+    """A subject's certificate session whose certificate has been unbound (or blocked on a 解绑申请)
+    since it logged in: it must not keep 「CA证书登录」 and what only that login may submit.
+
+    One query, and only for certificate sessions. A certificate bound to no subject of this account
+    (a staff member's own, a practitioner's activated at a center) is left to the checks of its
+    owners: no row matches it here.
+    """
+    session = request.session
+    fingerprint = session.get(CERTIFICATE_SESSION_KEY)
+    if not fingerprint or session.get(AUTH_METHOD_KEY) != CERTIFICATE or not session.get(SESSION_KEY):
+        return False
+    return (
+        BoundCertificate.objects.filter(fingerprint=fingerprint, subject__account__pk=session[SESSION_KEY])
+        .filter(Q(unbound_at__isnull=False) | Q(blocked_at__isnull=False))
+        .exists()
+    )
