@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,8 +148,21 @@ PASSWORD_HASHERS = [
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+
+# HTTPS. A production site (DEBUG off) is served over HTTPS only, by default: cookies are Secure,
+# plain HTTP is redirected, and browsers are told by HSTS never to use HTTP again. Behind a reverse
+# proxy that ends TLS, set GGZY_PROXY_SSL_HEADER=1 and have the proxy set (overwrite, never pass on)
+# `X-Forwarded-Proto: https`; without it Django sees plain HTTP and would redirect forever.
+# GGZY_HTTPS=0 serves plain HTTP (a closed test network only); `make run` has DEBUG on and so HTTP.
+GGZY_HTTPS = env_bool("GGZY_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", GGZY_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("GGZY_SSL_REDIRECT", GGZY_HTTPS)
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", str(365 * 24 * 60 * 60))) if GGZY_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+if env_bool("GGZY_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -10,6 +10,8 @@
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target.name === "kind") kindClass();
+    // A filter that applies as soon as it is picked (the form's button is there without scripts).
+    if (target.matches("select[data-autosubmit]")) target.form.submit();
     // Tell about a too-large file before it is sent; the server checks again.
     if (target.type === "file") {
       var box = target.closest(".attachment");

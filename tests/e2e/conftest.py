@@ -68,14 +68,28 @@ def context(browser: Browser, live_server, request: pytest.FixtureRequest) -> It
         timezone_id="Asia/Shanghai",
         viewport={"width": 1280, "height": 900},
     )
+    # A page the Content-Security-Policy breaks still renders, so only the console tells: a blocked
+    # script, style or connection fails the journey that met it.
+    blocked: list[str] = []
+    context.on(
+        "console",
+        lambda message: (
+            blocked.append(f"{message.page.url if message.page else ''}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield context
     if request.node.stash.get(CALL_FAILED, False):
         # What every open tab showed when the test failed.
         folder = _screenshot_folder(request.node)
         folder.mkdir(parents=True, exist_ok=True)
         for number, open_page in enumerate(context.pages, start=1):
+            if open_page.is_closed():  # an agent window that closed as the test failed
+                continue
             open_page.screenshot(path=str(folder / f"failed-tab{number}.png"), full_page=True)
     context.close()
+    assert not blocked, "Content-Security-Policy blocked:\n" + "\n".join(blocked)
 
 
 @pytest.fixture
