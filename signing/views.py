@@ -7,6 +7,7 @@ import binascii
 import json
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -265,10 +266,31 @@ def document_page(request: SubjectRequest, pk: int, page: int) -> HttpResponse:
     return _png(previews.page_png(bytes(document.pdf), page, width_px=PREVIEW_WIDTH))
 
 
+SEALED_SUFFIX = "（已签章）"
+# Not allowed in a file name on Windows (and "/" nowhere); control characters neither.
+_NOT_IN_FILE_NAMES = str.maketrans({c: "_" for c in '\\/:*?"<>|' + "".join(map(chr, range(32)))})
+
+
+def download_name(document: Document, *, sealed: bool) -> str:
+    """The file name a unit saves: the document's title, and whether it carries seals."""
+    title = document.title.translate(_NOT_IN_FILE_NAMES).strip(" .") or f"document-{document.pk}"
+    return f"{title[:150]}{SEALED_SUFFIX if sealed else ''}.pdf"
+
+
+def _inline_disposition(name: str, fallback: str) -> str:
+    """RFC 6266 with RFC 5987's filename* for the Chinese name; filename= for old clients."""
+    ascii_name = name if name.isascii() else fallback
+    return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 @subject_required
 def document_download(request: SubjectRequest, pk: int) -> HttpResponse:
     document = selectors.document_get_for(account=request.user, pk=pk)
-    return _pdf(bytes(document.pdf), f"document-{document.pk}-v{document.version}.pdf")
+    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    sealed = document.signatures.exists()
+    fallback = f"document-{document.pk}{'-sealed' if sealed else ''}.pdf"
+    response["Content-Disposition"] = _inline_disposition(download_name(document, sealed=sealed), fallback)
+    return response
 
 
 def _placement(body: dict[str, Any], document: Document) -> services.Placement:
