@@ -268,7 +268,7 @@ def document_page(request: SubjectRequest, pk: int, page: int) -> HttpResponse:
 
 SEALED_SUFFIX = "（已签章）"
 # Not allowed in a file name on Windows (and "/" nowhere); control characters neither.
-_NOT_IN_FILE_NAMES = str.maketrans({c: "_" for c in '\\/:*?"<>|' + "".join(map(chr, range(32)))})
+_NOT_IN_FILE_NAMES = str.maketrans(dict.fromkeys('\\/:*?"<>|' + "".join(map(chr, range(32))), "_"))
 
 
 def download_name(document: Document, *, sealed: bool) -> str:
