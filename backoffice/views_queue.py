@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from backoffice.access import StaffRequest, staff_render, staff_required
 from backoffice.forms import DecisionForm, QueueFilterForm, add_domain_error
 from core.errors import DomainError, NotFound
+from core.http import safe_next
 from review import calendar, rules, selectors, services
 from review.handlers import describe
 from review.models import ReviewStatus
@@ -53,10 +53,7 @@ def queue(request: StaffRequest) -> HttpResponse:
 
 def _back(request: HttpRequest, pk: int) -> HttpResponse:
     """Back where the button was (the list with its filters, or the item), never off-site."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("backoffice:item", args=[pk])
-    return redirect(target)
+    return redirect(safe_next(request, request.POST.get("next"), reverse("backoffice:item", args=[pk])))
 
 
 @require_POST

@@ -14,7 +14,7 @@ from centers.practitioners import DETAIL_FIELDS, PractitionerDetails
 from pki.models import BoundCertificate
 from registry.identifiers import check_resident_id, normalize_code
 from registry.models import Attachment, Subject
-from registry.recordforms import AttachmentSlot
+from registry.recordforms import AttachmentSlot, attachment_pks
 
 
 class AttachmentsMixin:
@@ -31,7 +31,7 @@ class AttachmentsMixin:
     def load_attachments(self) -> None:
         form: Any = self
         ids = {str(form[name].value() or "") for name in self.slots()}
-        found = Attachment.objects.filter(subject=self.subject, pk__in=[i for i in ids if i.isdigit()])
+        found = Attachment.objects.filter(subject=self.subject, pk__in=attachment_pks(ids))
         self.attachments = {str(a.pk): a for a in found}
         for name in self.slots():
             self.fields[name].widget.current = self.attachments.get(str(form[name].value() or ""))  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.http import BAD_REQUEST, json_body
+from core.http import BAD_REQUEST, RequestRefused, json_body
 from pki import rules, selectors, services, verify
 from pki.login_hooks import login_by_hooks
 from pki.models import BindingHow, ChallengePurpose
@@ -63,7 +63,10 @@ def signed_holder_from(request: HttpRequest, body: dict[str, Any], purpose: str)
 
 @require_POST
 def challenge(request: HttpRequest) -> JsonResponse:
-    purpose = request.POST.get("purpose") or json_body(request).get("purpose", "")
+    try:
+        purpose = request.POST.get("purpose") or json_body(request).get("purpose", "")
+    except RequestRefused as error:  # `null`, a cut-off body, a form without a purpose
+        return _error(error, error.status)
     if purpose not in ChallengePurpose.values:
         return _error(DomainError(BAD_REQUEST))
     if request.session.session_key is None:

@@ -54,7 +54,27 @@ class AttachmentSlot(forms.Field):
         super().__init__(*args, **kwargs)
 
     def to_python(self, value: Any) -> str:
-        return str(value or "").strip()
+        value = str(value or "").strip()
+        if value and attachment_pk(value) is None:
+            raise forms.ValidationError(ATTACHMENT_NOT_FOUND, code="invalid")
+        return value
+
+
+def attachment_pks(values: Any) -> list[int]:
+    """The ids among attachment slots' values, for one query that loads them all."""
+    return [pk for pk in map(attachment_pk, values) if pk is not None]
+
+
+def attachment_pk(value: Any) -> int | None:
+    """The attachment id an attachment slot holds, or None when its value cannot be one.
+
+    Strictly ASCII digits within the database's 64 bits: str.isdigit() also takes "²", which
+    int() refuses, and an id of 2**63 or more overflows SQLite (PostgreSQL: DataError)."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    pk = int(text)
+    return pk if 0 < pk < 2**63 else None
 
 
 @dataclass(frozen=True)
@@ -148,8 +168,7 @@ class RecordForm(forms.Form):
     def _load_attachments(self) -> dict[str, Attachment]:
         ids = {str(self[name].value()) for name in self.attachment_slots() if self[name].value()}
         found = {
-            str(a.pk): a
-            for a in Attachment.objects.filter(subject=self.subject, pk__in=[i for i in ids if i.isdigit()])
+            str(a.pk): a for a in Attachment.objects.filter(subject=self.subject, pk__in=attachment_pks(ids))
         }
         for name in self.attachment_slots():
             self.fields[name].widget.current = found.get(str(self[name].value()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
-from core.http import json_body
+from core.http import CERTIFICATE_BODY_MAX, RequestRefused, json_body
 from pki import selectors as pki_selectors
 from pki import services as pki_services
 from registry.auth import actor_for
@@ -30,6 +31,14 @@ from signing.document_kinds import DOCUMENT_KINDS
 from signing.models import Document, SealKind
 
 PREVIEW_WIDTH = 794  # A4 at 96 dpi: a page preview at the size it prints
+# JSON bodies: a seal's request carries a certificate in PEM and an opinion of at most 500
+# characters, as the certificate calls do; its second half only a signature (512 bytes for
+# RSA-4096, base64) and the request's id.
+SEAL_PREPARE_BODY_MAX = CERTIFICATE_BODY_MAX
+SEAL_FINISH_BODY_MAX = 16 * 1024
+PAGE_MAX = 100_000  # beyond any document's page count; a bigger number is not a page
+ID_MAX = 2**63 - 1  # the database's ids are 64-bit
+SEAL_REQUIRED = "请选择印章。"
 
 
 def _session_hash(request: HttpRequest) -> str:
@@ -40,7 +49,8 @@ def _session_hash(request: HttpRequest) -> str:
 
 
 def _error(error: DomainError) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": error.message, "field": error.field}, status=400)
+    status = error.status if isinstance(error, RequestRefused) else 400  # 413 for a body too large
+    return JsonResponse({"ok": False, "error": error.message, "field": error.field}, status=status)
 
 
 def _png(data: bytes) -> HttpResponse:
@@ -302,10 +312,42 @@ def _placement(body: dict[str, Any], document: Document) -> services.Placement:
         return services.Placement(
             page=spot["page"], x=spot["x"] + spot["width"] / 2, y=spot["y"] + spot["height"] / 2
         )
+    return services.Placement(
+        page=_whole(body.get("page"), PAGE_MAX, rules.PLACE_OUTSIDE),
+        x=_coordinate(body.get("x")),
+        y=_coordinate(body.get("y")),
+    )
+
+
+def _coordinate(value: Any) -> float:
+    """A click's x or y in PDF points, as the page sends it (a number, or digits in a string);
+    NaN, infinities and the like are outside every page."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise DomainError(rules.PLACE_OUTSIDE)
     try:
-        return services.Placement(page=int(body["page"]), x=float(body["x"]), y=float(body["y"]))
-    except (KeyError, TypeError, ValueError):
+        number = float(value)
+    except (ValueError, OverflowError):
         raise DomainError(rules.PLACE_OUTSIDE) from None
+    if not math.isfinite(number):
+        raise DomainError(rules.PLACE_OUTSIDE)
+    return number
+
+
+def _whole(value: Any, largest: int, message: str, field: str | None = None) -> int:
+    """A positive whole number from a JSON body (a page, a seal's id), at most `largest`.
+
+    Checked here because `int()` takes what a page never sends: 1e309 (OverflowError), a
+    list (TypeError), 1.5 (silently 1), true (1); and a number past the database's 64 bits
+    fails in the query rather than finding nothing."""
+    if isinstance(value, bool):
+        raise DomainError(message, field=field)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    if not isinstance(value, int) or not 1 <= value <= largest:
+        raise DomainError(message, field=field)
+    return value
 
 
 @subject_required
@@ -314,11 +356,12 @@ def seal_prepare(request: SubjectRequest, pk: int) -> JsonResponse:
     """First half: the server builds the signed attributes; the page hands them to the agent."""
     document = selectors.document_get_for(account=request.user, pk=pk)
     try:
-        body = json_body(request)
+        body = json_body(request, max_bytes=SEAL_PREPARE_BODY_MAX)
         try:
-            seal = selectors.seal_get_for(account=request.user, pk=int(body.get("seal") or 0))
-        except (NotFound, ValueError):
-            raise DomainError("请选择印章。", field="seal") from None
+            seal_pk = _whole(body.get("seal"), ID_MAX, SEAL_REQUIRED, field="seal")
+            seal = selectors.seal_get_for(account=request.user, pk=seal_pk)
+        except NotFound:
+            raise DomainError(SEAL_REQUIRED, field="seal") from None
         pending = services.seal_request_prepare(
             actor=actor_for(request),
             session_hash=_session_hash(request),
@@ -356,7 +399,7 @@ def _signature(body: dict[str, Any]) -> bytes:
 def seal_finish(request: HttpRequest) -> JsonResponse:
     """Second half: the agent's signature goes in, with a time-stamp; the document gets a version."""
     try:
-        body = json_body(request)
+        body = json_body(request, max_bytes=SEAL_FINISH_BODY_MAX)
         pending = services.seal_request_finish(
             actor=actor_for(request),
             session_hash=_session_hash(request),
@@ -386,7 +429,7 @@ def _request_id(body: dict[str, Any]) -> str:
 @require_POST
 def detect_prepare(request: HttpRequest) -> JsonResponse:
     try:
-        body = json_body(request)
+        body = json_body(request, max_bytes=CERTIFICATE_BODY_MAX)
         pending = services.detect_request_prepare(
             session_hash=_session_hash(request),
             certificate=str(body.get("certificate", "")),
