@@ -13,6 +13,7 @@ from .config import ConfigError, config_path, load_config
 from .doctor import INSERT_KEY, run_doctor
 from .inventory import Inventory
 from .server import AgentServer
+from .words import algorithm_name, shown_time
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,10 +79,11 @@ def list_certificates(config) -> int:
         info = entry.info
         where = f"USB Key「{entry.location}」" if entry.source == "token" else f"证书文件「{entry.location}」"
         print(f"{info.id}  {info.label}")
-        print(f"    算法：{info.algorithm}    位置：{where}")
+        print(f"    算法：{algorithm_name(info.algorithm)}    位置：{where}")
         print(f"    主题：{info.subject}")
         print(f"    颁发者：{info.issuer}")
-        print(f"    序列号：{info.serial}    有效期：{info.not_before} 至 {info.not_after}")
+        validity = f"{shown_time(info.not_before)} 至 {shown_time(info.not_after)}"
+        print(f"    序列号：{info.serial}    有效期：{validity}")
         if entry.problem:
             print(f"    无法签名：{entry.problem}")
     return 0

@@ -21,9 +21,10 @@ from .config import AgentConfig
 from .errors import KeyLocked, SigningFailed, WrongPin
 from .inventory import CertificateEntry, Inventory, Scan
 from .signing import InvalidSignRequest, seal_payload, seal_test_attributes, signed_text
+from .words import algorithm_name, shown_time
 
 PASSED, FAILED = "[通过]", "[失败]"
-START_AGENT = "请先运行 ggzy-agent serve"
+START_AGENT = "请先运行 ggzy-agent serve（还没有安装？请在交易平台的「下载证书助手」页面下载）"
 INSERT_KEY = "未检测到证书，请插入USB Key，或把证书文件（.crt 与 .p12 / .key.pem）放入证书目录：{store}"
 
 
@@ -63,8 +64,14 @@ def check_service(config: AgentConfig, *, timeout: float = 3.0) -> CheckResult:
     try:
         with _opener(url).open(url, timeout=timeout) as response:
             status = json.loads(response.read().decode("utf-8"))
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, ConnectionRefusedError):
+            return CheckResult(name, False, f"127.0.0.1:{config.port} 上没有运行证书助手", START_AGENT)
+        return CheckResult(
+            name, False, f"无法连接 127.0.0.1:{config.port}（技术信息：{exc.reason}）", START_AGENT
+        )
     except (OSError, ValueError) as exc:
-        return CheckResult(name, False, f"无法连接 127.0.0.1:{config.port}（{exc}）", START_AGENT)
+        return CheckResult(name, False, f"无法连接 127.0.0.1:{config.port}（技术信息：{exc}）", START_AGENT)
     if not isinstance(status, dict) or status.get("agent") != "ggzy-agent":
         return CheckResult(
             name,
@@ -99,7 +106,8 @@ def check_modules(scan: Scan) -> CheckResult:
 
 def describe_entry(entry: CertificateEntry) -> str:
     where = f"USB Key「{entry.location}」" if entry.source == "token" else f"证书文件「{entry.location}」"
-    return f"{entry.info.label}（{entry.info.algorithm}，{where}，有效期至 {entry.info.not_after}）{entry.id}"
+    info = entry.info
+    return f"{info.label}（{algorithm_name(info.algorithm)}，{where}，有效期至 {shown_time(info.not_after)}）{entry.id}"
 
 
 def check_certificates(scan: Scan) -> CheckResult:
@@ -152,7 +160,9 @@ def check_pin(inventory: Inventory, entry: CertificateEntry, pin: str) -> CheckR
         return CheckResult(name, False, exc.message, "请联系证书颁发机构检查该证书与私钥。")
     if not verify(entry.info, text, signature):
         return CheckResult(name, False, "签名无法用证书公钥验证", "请联系证书颁发机构检查该证书与私钥。")
-    return CheckResult(name, True, f"PIN码正确，{entry.info.algorithm} 签名已用证书公钥验证通过")
+    return CheckResult(
+        name, True, f"PIN码正确，{algorithm_name(entry.info.algorithm)} 签名已用证书公钥验证通过"
+    )
 
 
 def _pin_counts(inventory: Inventory, exc: WrongPin) -> list[str]:
@@ -190,7 +200,9 @@ def check_seal(inventory: Inventory, entry: CertificateEntry, pin: str) -> Check
         return CheckResult(name, False, exc.message, "请联系证书颁发机构检查该证书与私钥。")
     if not verify(entry.info, payload.data, signature):
         return CheckResult(name, False, "签章签名无法用证书公钥验证", "请联系证书颁发机构检查该证书与私钥。")
-    return CheckResult(name, True, f"已为测试文件签署PDF签章的签名属性，{entry.info.algorithm} 签名验证通过")
+    return CheckResult(
+        name, True, f"已为测试文件签署PDF签章的签名属性，{algorithm_name(entry.info.algorithm)} 签名验证通过"
+    )
 
 
 def check_site(site: str, entry: CertificateEntry, *, timeout: float = 10.0) -> CheckResult:

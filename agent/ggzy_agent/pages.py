@@ -10,6 +10,7 @@ from string import Template
 
 from .pending import DONE, SignRequest
 from .signing import PURPOSES
+from .words import shown_time
 
 # Referrer-Policy is same-origin, not no-referrer: under no-referrer a browser sends "Origin: null"
 # with the form POST (Fetch standard, "serializing a request origin"), and the agent accepts that
@@ -42,10 +43,6 @@ def _style() -> str:
     return (resources.files(__package__) / "templates" / "style.css").read_text(encoding="utf-8")
 
 
-def _when(iso: str) -> str:
-    return iso.replace("T", " ").replace("Z", " (UTC)")
-
-
 def approve_form(
     request: SignRequest, error: str | None = None, hints: tuple[str, ...] = ()
 ) -> tuple[str, dict[str, str]]:
@@ -54,12 +51,12 @@ def approve_form(
     html = _template("approve.html").substitute(
         style=_style(),
         origin=escape(request.origin),
-        purpose=escape(f"{PURPOSES[request.purpose]}（{request.purpose}）"),
+        purpose=escape(PURPOSES[request.purpose]),
         common_name=escape(info.label),
         issuer=escape(info.issuer_label),
         serial=escape(info.serial),
-        not_before=escape(_when(info.not_before)),
-        not_after=escape(_when(info.not_after)),
+        not_before=escape(shown_time(info.not_before)),
+        not_after=escape(shown_time(info.not_after)),
         location=escape(
             f"USB Key「{request.certificate.location}」"
             if request.certificate.source == "token"

@@ -12,7 +12,6 @@ lock must end at the time the user was told, even across a restart or a reboot.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
@@ -22,19 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import PIN_LOCKED_OUT, PIN_TRIES_LEFT, KeyLocked
+from .words import local_time, shown_time
 
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "pin-failures.json"
-
-
-def local_time(moment: float) -> dt.datetime:
-    """A moment in the machine's own zone: the agent runs on the user's PC, where that is theirs."""
-    return dt.datetime.fromtimestamp(moment).astimezone()
-
-
-def shown_time(moment: float) -> str:
-    return local_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
 class PinGuard:

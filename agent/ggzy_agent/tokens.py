@@ -227,7 +227,9 @@ class Pkcs11Module:
                 raise SigningFailed(TOKEN_GONE) from exc
             except pkcs11.PKCS11Error as exc:
                 logger.warning("token %r failed to sign: %s", key.token_label, type(exc).__name__)
-                raise SigningFailed(f"USB Key 签名失败：{type(exc).__name__}") from exc
+                raise SigningFailed(
+                    f"USB Key 签名失败，请重新插入USB Key后重试（技术信息：{type(exc).__name__}）"
+                ) from exc
 
 
 def _sign_with(private_key: Any, algorithm: str, mechanisms: set[Mechanism], data: bytes) -> bytes:

@@ -107,7 +107,7 @@ def test_the_installed_command_checks_the_seal_path_in_a_process_of_its_own(worl
         timeout=60,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "[通过] 签章签名：已为测试文件签署PDF签章的签名属性，p256 签名验证通过" in done.stdout
+    assert "[通过] 签章签名：已为测试文件签署PDF签章的签名属性，ECC P-256 签名验证通过" in done.stdout
     assert "全部检测通过。" in done.stdout
 
 

@@ -182,7 +182,7 @@ def test_a_detection_signs_its_text_and_the_seal_test_with_one_pin(world, cas, c
     page = client.approve_page(created.json["request_id"]).text
     # Both things to be signed, each under its own heading, in the one PIN window.
     digest = pdfsign.message_digest(prepared.signed_attributes).hex().upper()
-    assert "证书检测（detect）" in page
+    assert "<dt>用途</dt><dd>证书检测</dd>" in page
     assert "1. 登录签名检测" in page and f"<pre>{created.json['signed_text']}</pre>" in page
     assert "2. 签章签名检测" in page and TITLE in page and digest[:8] in page
 

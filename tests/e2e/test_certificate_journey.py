@@ -64,7 +64,7 @@ def test_detect_then_log_in_and_renewed_certificate_binds_itself(page: Page, sho
     popup = start_signing(page, "一键检测", agent)
     pin_window = popup.locator("main")
     expect(pin_window).to_contain_text(page.url.split("/pki/")[0])  # the site asking
-    expect(pin_window).to_contain_text("证书检测（detect）")
+    expect(popup.locator("dt:text-is('用途') + dd")).to_have_text("证书检测")
     expect(pin_window).to_contain_text(first_serial)
     expect(pin_window).to_contain_text("1. 登录签名检测")
     expect(pin_window).to_contain_text("2. 签章签名检测")

@@ -91,7 +91,7 @@ def test_unit_and_legal_representative_seal_the_commitment(page: Page, shot, tru
         certificate=serial(unit_pem),
         opinion="同意，承诺内容真实有效。",
     )
-    expect(popup.locator("main")).to_contain_text("电子签章（seal）")
+    expect(popup.locator("dt:text-is('用途') + dd")).to_have_text("电子签章")
     expect(popup.locator("main")).to_contain_text("诚信承诺书")
     expect(popup.locator("main")).to_contain_text("文件摘要")
     shot(popup, "agent-pin-seal")
@@ -198,7 +198,7 @@ def test_one_click_detection_fails_for_a_certificate_that_cannot_seal(page: Page
     )
     page.goto("/pki/detect/")
     popup = start_signing(page, "一键检测", agent)
-    expect(popup.locator("main")).to_contain_text("证书检测（detect）")
+    expect(popup.locator("dt:text-is('用途') + dd")).to_have_text("证书检测")
     expect(popup.locator("main")).not_to_contain_text("签章签名检测")  # nothing to seal for this one
     enter_pin(popup, PIN)
     expect(agent_status(page)).to_have_text("检测未通过，请按提示处理")
