@@ -17,9 +17,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from centers.models import Center, ProfileRule, SubjectOrigin, SubjectType
+from review import calendar
 
 # --- subject types and the permissions they give (000 §7, §8.2) ------------------------------------
 
@@ -119,10 +118,16 @@ def due_label(due_at: dt.datetime) -> str:
     """The last day of a review's time limit as people say it: 「2026年11月23日（星期一）」.
 
     due_at (review/calendar.py) is the first moment after the limit, midnight of the next day;
-    showing that as 「11月24日 00:00」 would read as a day later than it is.
+    showing that as 「11月24日 00:00」 would read as a day later than it is. The day is
+    calendar.last_day's, in local time, the one the staff queue shows as 「2026-11-23 当日」.
     """
-    last = timezone.localtime(due_at - dt.timedelta(microseconds=1)).date()
+    last = calendar.last_day(due_at)
     return f"{last.year}年{last.month}月{last.day}日（星期{WEEKDAYS[last.weekday()]}）"
+
+
+def due_by(due_at: dt.datetime) -> str:
+    """The same limit where a sentence says 「……前」: the end of its last day."""
+    return f"{due_label(due_at)}24时"
 
 
 def department_of(center: Center) -> str:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from centers import activation, practitioners, unbind
 from centers import people_rules as rules
+from centers import rules as center_rules
 from centers.models import Practitioner, PractitionerField, PractitionerStatus
 from centers.people_forms import PractitionerForm, UnbindForm
 from centers.views_base import CenterRequest, center_page
@@ -393,11 +394,16 @@ def unbind_new(request: CenterRequest) -> HttpResponse:
                 request,
                 rules.UNBIND_SUBMITTED.format(
                     days=request.center.review_working_days,
-                    due=timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else "",
+                    due=center_rules.due_by(due) if due else "",
                 ),
             )
             return redirect("centers:unbind_detail", center=request.center.code, pk=made.pk)
     return _unbind_form_page(request, form)
+
+
+def _due_label(due_at: Any) -> str:
+    # The last day, as the unit's other pages and the staff queue show it (not the next midnight).
+    return center_rules.due_label(due_at) if due_at else ""
 
 
 @center_page
@@ -406,7 +412,7 @@ def unbind_detail(request: CenterRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "centers/unbind_detail.html",
-        _context(request, "unbind", item=found, due=unbind.unbind_due_at(found)),
+        _context(request, "unbind", item=found, due=_due_label(unbind.unbind_due_at(found))),
     )
 
 

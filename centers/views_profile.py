@@ -22,6 +22,7 @@ from pki import services as pki_services
 from pki.models import BoundCertificate, ChallengePurpose
 from pki.sessions import CERTIFICATE_SESSION_KEY, start_certificate_session
 from pki.views import signed_holder_from
+from registry import passwords
 from registry.auth import actor_for, client_ip
 from registry.models import BiddingScope, CodeType, SubjectKind, SubjectStatus
 from registry.selectors import subject_for_code
@@ -471,5 +472,11 @@ def register_details(request: HttpRequest, center: str) -> HttpResponse:
     return render(
         request,
         "centers/register_details.html",
-        {"center": own, "start": start, "form": form, "due": _review_promise(own)},
+        {
+            "center": own,
+            "start": start,
+            "form": form,
+            "due": _review_promise(own),
+            "password_rule": passwords.PASSWORD_RULE,
+        },
     )
