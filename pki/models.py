@@ -15,11 +15,27 @@ class TrustedIssuer(models.Model):
     name = models.CharField("CA机构名称", max_length=100)
     certificate_pem = models.TextField("CA证书")
     algorithm = models.CharField("算法", max_length=8)
+    # An intermediate CA's issuer, itself in the store (its signature checked by trust_load); its
+    # CRL says whether this CA is revoked. Empty for a root.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级CA",
+    )
     code_fields = models.JSONField("代码所在位置", default=list)
     name_fields = models.JSONField("名称所在位置", default=list)
     crl_url = models.CharField("吊销列表地址", max_length=500, blank=True)
     crl_refresh_minutes = models.PositiveIntegerField("吊销列表更新间隔（分钟）", default=60)
     enabled = models.BooleanField("启用", default=True)
+    # Key policy for the holders' certificates this CA issues (pki.checks.KeyPolicy).
+    min_rsa_bits = models.PositiveIntegerField("RSA密钥最少位数", default=2048)
+    require_key_usage = models.BooleanField("要求证书注明密钥用法", default=True)
+    allowed_algorithms = models.JSONField(
+        "接受的证书算法", default=list, blank=True, help_text="rsa、p256、sm2；留空表示都接受"
+    )
     # The CRL in force, checked and installed by pki.services.crl_install.
     crl_number = models.BigIntegerField(null=True, blank=True)
     crl_this_update = models.DateTimeField(null=True, blank=True)
@@ -64,7 +80,7 @@ class BoundCertificate(models.Model):
 
     subject = models.ForeignKey("registry.Subject", on_delete=models.PROTECT, related_name="certificates")
     issuer = models.ForeignKey(TrustedIssuer, on_delete=models.PROTECT, related_name="+")
-    fingerprint = models.CharField("SHA-256指纹", max_length=64, unique=True)
+    fingerprint = models.CharField("SHA-256指纹", max_length=64, unique=True)  # of the canonical DER
     serial = models.CharField("序列号", max_length=64)
     algorithm = models.CharField("算法", max_length=8)
     holder_name = models.CharField("证书持有者", max_length=200)
@@ -92,6 +108,8 @@ class BoundCertificate(models.Model):
         verbose_name_plural = "已绑定证书"
         ordering = ["-bound_at"]
         indexes = [models.Index(fields=["subject", "unbound_at"], name="bound_cert_subject")]
+        # A certificate is its issuer and serial (RFC 5280 §4.1.2.2), whatever bytes carried it.
+        constraints = [models.UniqueConstraint(fields=["issuer", "serial"], name="bound_cert_issuer_serial")]
 
     def __str__(self) -> str:
         return f"{self.holder_name} {self.serial}"

@@ -22,3 +22,6 @@ CRL_OLDER = "此吊销列表比正在使用的更旧，未导入"
 CRL_TOO_LARGE = "吊销列表超过20 MB，未导入"
 CRL_NOT_YET = "尚未获取"
 CRL_STALE = "已过期"
+
+POLICY_BAD_BITS = "RSA密钥最少位数应在1024到16384之间"
+POLICY_BAD_ALGORITHMS = "接受的证书算法只能是rsa、p256、sm2中的若干项"

@@ -83,9 +83,16 @@ def signed_holder(
 
 
 def certificate_check(*, certificate: str | bytes, now: dt.datetime | None = None) -> verify.Holder:
-    cert = verify.load_certificate(certificate)
-    anchor = anchor_for(cert, now=now or timezone.now())
-    return verify.check_certificate(cert, [anchor], at=now or timezone.now())
+    """The holder of a certificate (DER, PEM, or a PEM bundle of it and its CA certificates)."""
+    now = now or timezone.now()
+    cert, bundled = verify.load_chain(certificate)
+    anchor = anchor_for(cert, now=now)
+    return verify.check_certificate(cert, [anchor], at=now, chain=bundled)
+
+
+def _same_certificate(holder: verify.Holder) -> dict:
+    # A certificate is its issuer and serial (RFC 5280 §4.1.2.2), not the bytes it came in.
+    return {"issuer_id": holder.anchor.key, "serial": holder.serial}
 
 
 # --- binding ----------------------------------------------------------------------------------
@@ -94,6 +101,7 @@ def certificate_check(*, certificate: str | bytes, now: dt.datetime | None = Non
 def _holder_fields(holder: verify.Holder) -> dict:
     return {
         "serial": holder.serial,
+        "fingerprint": holder.fingerprint,
         "algorithm": holder.algorithm,
         "holder_name": holder.name,
         "holder_code": holder.code,
@@ -113,7 +121,7 @@ def certificate_bind(
     if holder.code != subject.code:
         raise DomainError(rules.BIND_OTHER_HOLDER.format(code=holder.code, own=subject.code))
     with transaction.atomic():
-        bound = BoundCertificate.objects.select_for_update().filter(fingerprint=holder.fingerprint).first()
+        bound = BoundCertificate.objects.select_for_update().filter(**_same_certificate(holder)).first()
         if bound is not None and bound.subject_id != subject.pk:
             raise DomainError(rules.BIND_TAKEN)
         if bound is not None and bound.blocked_at is not None:
@@ -213,7 +221,7 @@ def certificate_login(
     account = getattr(subject, "account", None)
     actor = Actor(user=account, auth_method=AuthMethod.CERTIFICATE, ip=ip)
     with transaction.atomic():
-        bound = BoundCertificate.objects.filter(fingerprint=holder.fingerprint, subject=subject).first()
+        bound = BoundCertificate.objects.filter(**_same_certificate(holder), subject=subject).first()
         how = ""
         if bound is None or bound.unbound_at is not None:
             earlier = BoundCertificate.objects.filter(subject=subject).exists()
@@ -228,6 +236,48 @@ def certificate_login(
             data={"serial": holder.serial, "issuer": holder.anchor.name},
         )
     return subject, bound, how
+
+
+# --- the trust store -------------------------------------------------------------------------
+
+
+def issuer_policy_set(
+    *,
+    actor: Actor,
+    issuer: TrustedIssuer,
+    min_rsa_bits: int,
+    require_key_usage: bool,
+    allowed_algorithms: list[str],
+) -> TrustedIssuer:
+    """Staff change the key policy of an issuer's holders (the admin); issuers.toml sets it too."""
+    if not 1024 <= min_rsa_bits <= 16384:
+        raise DomainError(rules.POLICY_BAD_BITS, field="min_rsa_bits")
+    if not set(allowed_algorithms) <= set(verify.CERT_ALGORITHMS):
+        raise DomainError(rules.POLICY_BAD_ALGORITHMS, field="allowed_algorithms")
+    with transaction.atomic():
+        locked = TrustedIssuer.objects.select_for_update().get(pk=issuer.pk)
+        before = {
+            "min_rsa_bits": locked.min_rsa_bits,
+            "require_key_usage": locked.require_key_usage,
+            "allowed_algorithms": locked.allowed_algorithms,
+        }
+        locked.min_rsa_bits, locked.require_key_usage = min_rsa_bits, require_key_usage
+        locked.allowed_algorithms = list(allowed_algorithms)
+        locked.save(update_fields=["min_rsa_bits", "require_key_usage", "allowed_algorithms"])
+        audit_log(
+            actor=actor,
+            action="pki.issuer_policy_changed",
+            target=locked,
+            data={
+                "before": before,
+                "after": {
+                    "min_rsa_bits": min_rsa_bits,
+                    "require_key_usage": require_key_usage,
+                    "allowed_algorithms": list(allowed_algorithms),
+                },
+            },
+        )
+    return locked
 
 
 # --- revocation lists -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from pki import views
+from pki import views, views_issuers
 
 app_name = "pki"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("detect/", views.detect, name="detect"),
     path("detect/signature/", views.detect_signature, name="detect_signature"),
     path("check/", views.check, name="check"),
+    path("agent/", include("pki.views_agent")),  # 下载证书助手
+    path("issuers/", views_issuers.issuer_list, name="issuers"),
 ]

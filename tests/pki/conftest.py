@@ -30,3 +30,18 @@ def challenge(client):
         return response.json()["nonce"]
 
     return ask
+
+
+@pytest.fixture(scope="session")
+def osset(tmp_path_factory):
+    """The OpenSSL-made hierarchies and defective certificates (tests/pki/opensslset.py)."""
+    from tests.pki import opensslset
+
+    return opensslset.build(tmp_path_factory.mktemp("opensslset"))
+
+
+@pytest.fixture
+def ostrusted(db, osset):
+    """The OpenSSL set in the trust store, every CA with its current CRL."""
+    osset.trust()
+    return osset

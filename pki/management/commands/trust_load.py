@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import DomainError
 from pki.trust import trust_load
 
 
@@ -18,7 +19,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, directory: str, disable_missing: bool, **options):
-        for issuer in trust_load(Path(directory), disable_missing=disable_missing):
+        try:
+            loaded = trust_load(Path(directory), disable_missing=disable_missing)
+        except DomainError as error:  # nothing was loaded; say which CA and why
+            raise CommandError(error.message) from None
+        for issuer in loaded:
+            under = f" under {issuer.parent.slug}" if issuer.parent else ""
             self.stdout.write(
-                f"{issuer.slug}: {issuer.name} ({issuer.algorithm}) code at {', '.join(issuer.code_fields)}"
+                f"{issuer.slug}: {issuer.name} ({issuer.algorithm}){under}"
+                f" code at {', '.join(issuer.code_fields)}"
             )
