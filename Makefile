@@ -24,7 +24,7 @@ $(VENV)/.test-installed: requirements/test.txt requirements/base.txt agent/pypro
 
 ## run: install, migrate, load demo data and demo certificates, start the certificate agent and the
 ## worker (outbox, CRLs) in the background, serve on http://$(HOST):$(PORT)/
-run: $(VENV)/.base-installed pki-deps doc-deps
+run: $(VENV)/.base-installed pki-deps doc-deps agent-dist
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py load_demo_staff --quiet
@@ -35,6 +35,14 @@ run: $(VENV)/.base-installed pki-deps doc-deps
 	SOFTHSM2_CONF=$(CURDIR)/var/softhsm/softhsm2.conf $(BIN)/ggzy-agent serve --config var/agent/config.toml & AGENT=$$!; \
 	$(BIN)/python manage.py run_worker & WORKER=$$!; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## agent-dist: the certificate agent (证书助手) as the wheel /pki/agent/ offers for download:
+## $(AGENT_DIST)/ggzy_agent-<version>-py3-none-any.whl (users: pip install --user <file>)
+AGENT_DIST ?= var/agent-dist
+.PHONY: agent-dist
+agent-dist: | $(BIN)/python
+	rm -f $(AGENT_DIST)/ggzy_agent-*.whl
+	$(BIN)/pip wheel --quiet --disable-pip-version-check --no-deps -w $(AGENT_DIST) ./agent
 
 ## test: install what tests need (Debian's chromium and SoftHSM2 when missing) and run every test
 test: $(VENV)/.test-installed browser-deps pki-deps doc-deps pdf-tools

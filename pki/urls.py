@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from pki import views, views_issuers
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("detect/", views.detect, name="detect"),
     path("detect/signature/", views.detect_signature, name="detect_signature"),
     path("check/", views.check, name="check"),
+    path("agent/", include("pki.views_agent")),  # 下载证书助手
     path("issuers/", views_issuers.issuer_list, name="issuers"),
 ]

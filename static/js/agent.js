@@ -6,6 +6,10 @@
 
   var AGENT = document.body.dataset.agentUrl;
   var POLL_MS = 400;
+  var AGENT_MISSING = "未连接到证书助手：请确认已安装并启动证书助手（ggzy-agent serve），浏览器询问时请允许本网站访问本机设备。";
+  // 下载证书助手 (pki/views_agent.py); tests/agent/test_download.py checks it is pki:agent_download.
+  var DOWNLOAD_URL = "/pki/agent/";
+  var DOWNLOAD_TEXT = "还没有安装？下载证书助手";
 
   function agentFetch(path, options) {
     return fetch(AGENT + path, Object.assign({ mode: "cors", cache: "no-store" }, options || {})).then(
@@ -16,7 +20,7 @@
         });
       },
       function () {
-        throw new Error("未连接到证书助手：请确认已安装并启动证书助手（ggzy-agent serve），浏览器询问时请允许本网站访问本机设备。");
+        throw new Error(AGENT_MISSING);
       }
     );
   }
@@ -80,10 +84,22 @@
       });
   }
 
+  // Wherever a page says the agent cannot be reached, it also says where to get it.
+  function downloadLink() {
+    var a = document.createElement("a");
+    a.href = DOWNLOAD_URL; a.target = "_blank"; a.rel = "noopener";
+    a.className = "js-agent-download"; a.textContent = DOWNLOAD_TEXT;
+    return a;
+  }
+
   function setStatus(box, text, kind) {
     var status = box.querySelector(".js-agent-status");
     status.textContent = text;
     status.className = "js-agent-status agent-status " + (kind || "");
+    if (String(text).indexOf(AGENT_MISSING) !== -1) {
+      status.appendChild(document.createTextNode(" "));
+      status.appendChild(downloadLink());
+    }
   }
 
   function certificateLabel(c) {
@@ -151,6 +167,9 @@
         a.href = link.href; a.target = "_blank"; a.rel = "noopener"; a.textContent = link.text;
         item.appendChild(document.createTextNode(" "));
         item.appendChild(a);
+      } else if (!ok && message === AGENT_MISSING) {
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(downloadLink());
       }
       list.appendChild(item);
     }
