@@ -287,7 +287,6 @@ class Builder:
     def off_curve(self, leaf: Leaf) -> Leaf:
         """The holder's certificate with its public point moved off the curve, signed again by its CA
         (with `openssl dgst`), so only the key check can refuse it."""
-        assert leaf.ca is not None
         cert = x509.Certificate.load(pem.unarmor(leaf.pem.encode())[2])
         tbs = cert["tbs_certificate"]
         spki = tbs["subject_public_key_info"]
@@ -296,7 +295,14 @@ class Builder:
         tbs["subject_public_key_info"] = keys.PublicKeyInfo(
             {"algorithm": spki["algorithm"], "public_key": bytes(point)}
         )
-        tbs_der = tbs.dump(force=True)
+        return self.resign(leaf, tbs.dump(force=True))
+
+    def resign(self, leaf: Leaf, tbs_der: bytes | None = None) -> Leaf:
+        """The same to-be-signed part (or `tbs_der`) signed again by the CA: for ECDSA and SM2 a new
+        signature, so other bytes, the same issuer and serial."""
+        assert leaf.ca is not None
+        cert = x509.Certificate.load(pem.unarmor(leaf.pem.encode())[2])
+        tbs_der = tbs_der or cert["tbs_certificate"].dump()
         signature = self.run(
             "dgst", f"-{self._md(leaf.algorithm)}", "-sign", leaf.ca.key_path,
             *self._sign_options(leaf.algorithm), stdin=tbs_der,
@@ -325,16 +331,20 @@ class OpenSSLSet:
     bad: dict[str, Leaf] = field(default_factory=dict)
     crls: dict[str, bytes] = field(default_factory=dict)
     der_with_junk: bytes = b""
+    make: Builder | None = None
 
-    def trust_folder(self) -> Path:
-        folder = self.folder / "trust"
+    def trust_folder(self, name: str = "trust", cas: list[CA] | None = None, extra: str = "") -> Path:
+        """A trust folder for these CAs (all the loadable ones by default); `extra` is added to
+        every entry (e.g. a key policy)."""
+        folder = self.folder / name
         folder.mkdir(exist_ok=True)
         entries = []
-        for ca in [*self.roots.values(), *self.intermediates.values()]:
+        for ca in [*self.roots.values(), *self.intermediates.values()] if cas is None else cas:
             (folder / f"{ca.slug}.pem").write_text(ca.pem)
             entries.append(
                 f"[[issuer]]\nslug = {json.dumps(ca.slug)}\nname = {json.dumps(ca.name, ensure_ascii=False)}\n"
                 f'certificate = "{ca.slug}.pem"\ncode_fields = {json.dumps([CODE_PLACE[ca.algorithm]])}\n'
+                + extra
             )
         (folder / "issuers.toml").write_text("\n".join(entries), encoding="utf-8")
         return folder
@@ -364,7 +374,7 @@ class OpenSSLSet:
 def build(folder: Path) -> OpenSSLSet:
     sm2 = openssl_supports_sm2()
     make = Builder(folder, sm2=sm2)
-    built = OpenSSLSet(folder, sm2)
+    built = OpenSSLSet(folder, sm2, make=make)
     for algorithm in ("rsa", "p256", "sm2") if sm2 else ("rsa", "p256"):
         label = ALGORITHM_NAMES[algorithm]
         root = make.root(f"o-{algorithm}-root", f"OpenSSL根CA（{label}）", algorithm)
