@@ -189,3 +189,23 @@ def test_revocation_after_the_time_of_a_seal_does_not_undo_it(ostrusted):
     revoked_at = RevokedSerial.objects.get(issuer__slug="o-rsa-root").revoked_at
     earlier = revoked_at - dt.timedelta(seconds=1)
     assert services.certificate_check(certificate=leaf.pem, now=earlier).code == leaf.code
+
+
+def test_migration_keys_stored_certificates_by_their_canonical_der(client, ostrusted, challenge):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("pki.migrations.0004_issuer_hierarchy_policy_certificate_identity")
+    leaf = ostrusted.good["rsa"]
+    unit = make_unit(name=leaf.name, code=leaf.code)
+    login(client, leaf.signed(nonce=challenge()))
+    der = pem.unarmor(leaf.pem.encode())[2]
+    ber = pem.armor("CERTIFICATE", b"\x30\x83\x00" + der[2:]).decode()
+    BoundCertificate.objects.filter(subject=unit.subject).update(certificate_pem=ber, fingerprint="0" * 64)
+
+    migration.merge_and_canonicalise(apps, None)
+
+    bound = BoundCertificate.objects.get(subject=unit.subject)
+    assert bound.fingerprint == hashlib.sha256(der).hexdigest()
+    assert verify.load_certificate(bound.certificate_pem).dump() == der
