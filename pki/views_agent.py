@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -81,7 +81,7 @@ def agent_download(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def agent_file(request: HttpRequest, name: str) -> HttpResponse:
+def agent_file(request: HttpRequest, name: str) -> HttpResponseBase:
     # Served by name only when it is one of the wheels in the folder: no path ever comes from the URL.
     wheel = latest_wheel()
     if wheel is None:
