@@ -165,6 +165,9 @@ if env_bool("GGZY_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
+# The only language of the UI: LocaleMiddleware would otherwise give Django's own texts (form errors,
+# validators) in English to a browser that prefers English, beside the pages' Chinese.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -112,3 +112,12 @@ def test_session_cookie_is_secure_by_default(client):
     response = client.post(reverse("registry:login"), {"login": "nobody", "password": "x"})
     csrf = response.cookies.get("csrftoken") or client.cookies.get("csrftoken")
     assert csrf is not None and csrf["secure"] is True
+
+
+@pytest.mark.django_db
+def test_django_own_words_are_chinese_whatever_the_browser_prefers(client):
+    # Django's admin login is all Django's own words: the test of what a browser asking for English gets.
+    response = client.get("/admin/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert response["Content-Language"] == "zh-hans"
+    assert "Password:" not in response.content.decode()
+    assert "密码" in response.content.decode()
