@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 
 from registry import identifiers
 from registry.models import QualificationType
@@ -69,7 +70,7 @@ def validate_resident_id(value: str) -> None:
 
 
 def validate_not_future(value: datetime.date | None) -> None:
-    if value and value > datetime.date.today():
+    if value and value > timezone.localdate():
         raise forms.ValidationError(DATE_IN_FUTURE)
 
 
@@ -239,7 +240,7 @@ class QualificationForm(RecordForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("issued_on") and cleaned["issued_on"] > datetime.date.today():
+        if cleaned.get("issued_on") and cleaned["issued_on"] > timezone.localdate():
             self.add_error("issued_on", DATE_IN_FUTURE)
         _check_order(self, "issued_on", "valid_until")
         return cleaned
