@@ -609,7 +609,7 @@ def test_removing_a_type_waiting_for_review_withdraws_its_review(key_for):
 
 
 def test_registration_is_only_for_centers_with_their_own_registry(trusted):
-    key = pkiparts.holder(trusted["demo-rsa"], name="丰台新供应商有限公司", code="91110106MA01ABCD1X")
+    key = pkiparts.holder(trusted["demo-rsa"], name="丰台新供应商有限公司", code="91110106MA01ABCD1H")
     holder = pki_services.certificate_check(certificate=key.pem)
     with pytest.raises(DomainError) as refused:
         profiles.register_check(center=center("changde"), holder=holder)

@@ -157,7 +157,7 @@ def test_unit_and_legal_representative_seal_the_commitment(page: Page, shot, tru
 
 def test_detection_page_signs_a_seal_in_one_click_and_seals_a_sample(page: Page, shot, trusted, token, agent):
     pem = issuing.token_certificate(
-        trusted["p256"], token_label=token, pin=PIN, name="签章检测科技有限公司", code="91430100MA4L00001X"
+        trusted["p256"], token_label=token, pin=PIN, name="签章检测科技有限公司", code="91430100MA4L00001J"
     )
     page.goto("/pki/detect/")
 
@@ -194,7 +194,7 @@ def test_one_click_detection_fails_for_a_certificate_that_cannot_seal(page: Page
         stem="sm2-unit",
         pin=PIN,
         name="国密检测科技有限公司",
-        code="91430100MA4L00002X",
+        code="91430100MA4L00002M",
     )
     page.goto("/pki/detect/")
     popup = start_signing(page, "一键检测", agent)
