@@ -215,6 +215,8 @@ LOGGING = {
 
 # Certificates (pki). Pages call the local agent (证书助手) here; it listens on loopback only.
 GGZY_AGENT_URL = env("GGZY_AGENT_URL", "http://127.0.0.1:17461")
+# Where `make agent-dist` puts the agent's wheel that 下载证书助手 (/pki/agent/) offers.
+GGZY_AGENT_DIST_DIR = Path(env("GGZY_AGENT_DIST_DIR", str(VAR_DIR / "agent-dist")))
 # The trust store folder (issuers.toml + PEM files) that `manage.py trust_load` reads.
 GGZY_TRUST_DIR = Path(env("GGZY_TRUST_DIR", str(VAR_DIR / "trust")))
 

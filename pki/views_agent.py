@@ -48,7 +48,7 @@ class AgentWheel:
 
 def dist_dir() -> Path:
     # Not a setting of its own in settings.py: var/ is where `make` puts what it builds.
-    return Path(getattr(settings, "GGZY_AGENT_DIST_DIR", settings.VAR_DIR / "agent-dist"))
+    return Path(settings.GGZY_AGENT_DIST_DIR)
 
 
 def latest_wheel() -> AgentWheel | None:

@@ -7,8 +7,8 @@
   var AGENT = document.body.dataset.agentUrl;
   var POLL_MS = 400;
   var AGENT_MISSING = "未连接到证书助手：请确认已安装并启动证书助手（ggzy-agent serve），浏览器询问时请允许本网站访问本机设备。";
-  // 下载证书助手 (pki/views_agent.py); tests/agent/test_download.py checks it is pki:agent_download.
-  var DOWNLOAD_URL = "/pki/agent/";
+  // 下载证书助手 (pki/views_agent.py), named by base.html.
+  var DOWNLOAD_URL = document.body.dataset.agentDownload;
   var DOWNLOAD_TEXT = "还没有安装？下载证书助手";
 
   function agentFetch(path, options) {

@@ -159,10 +159,10 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs(wheel, tmp_path):
         assert "ggzy_agent/templates/approve.html" in packed.namelist()
 
 
-def test_agent_js_links_to_the_download_page():
-    # agent.js cannot ask Django for the URL; this keeps its constant honest.
-    script = (REPO / "static/js/agent.js").read_text(encoding="utf-8")
-    assert f'var DOWNLOAD_URL = "{reverse("pki:agent_download")}";' in script
+@pytest.mark.django_db
+def test_pages_tell_agent_js_where_the_download_page_is(web):
+    html = web.get(reverse("registry:login")).content.decode()
+    assert f'data-agent-download="{reverse("pki:agent_download")}"' in html
 
 
 @pytest.mark.django_db
