@@ -2,8 +2,8 @@
 
 The demo is loaded as `make run` loads it (load_demo, load_demo_staff, make_demo_pki,
 make_demo_tsa), then taken a few steps further the way its users would (_journeys below):
-the demo units at their centers, practitioners, a bound certificate, a seal, an unbind request,
-review items. Each (actor, url) is judged by the owner rule alone: an object belongs to its
+the demo units at their centers, practitioners, a bound certificate, a seal, a document, an unbind
+request, review items. Each (actor, url) is judged by the owner rule alone: an object belongs to its
 subject, and to the centers it lives at (their staff, and platform staff, may see it); Django's
 admin belongs to platform operators. A 2xx on an object that is not the actor's is a leak; a
 POST by a non-owner must change nothing (every write leaves an audit row); no answer is a 5xx.
@@ -99,8 +99,8 @@ def _quiet() -> io.StringIO:
 def _journeys(var: Path) -> None:
     """What the demo's users do next, through the services, so that every kind of object the
     URLs name exists: the units at their centers (the sync's result, made directly as the
-    centers' tests do), practitioners in review, a bound certificate, a seal, an unbind request,
-    and a center administrator at each center (the demo has reviewers and support only)."""
+    centers' tests do), practitioners in review, a bound certificate, a seal, a document, an
+    unbind request, and a center administrator at each center (the demo has reviewers and support only)."""
     from centers import practitioners as practitioner_services
     from pki import services as pki_services
     from review.services_admin import staff_member_seed
@@ -139,6 +139,18 @@ def _journeys(var: Path) -> None:
     bound = BoundCertificate.objects.get(subject=valid.subject)
     # A unit's seal is tied to the certificates bound to it when it is made.
     signing_services.seal_create_unit(actor=unit_actor(valid, "certificate"), subject=valid.subject)
+    # A 诚信承诺书 drawn up for sealing (the document pages name it by id).
+    signing_services.document_create(
+        actor=unit_actor(valid, "certificate"),
+        subject=valid.subject,
+        kind="integrity_commitment",
+        title="诚信承诺书",
+        context={
+            "center_name": hengyang.name,
+            "subject_name": valid.subject.name,
+            "subject_code": valid.subject.code,
+        },
+    )
     make_unbind_request(valid, entries["valid"], bound)
     for center in Center.objects.all():
         staff_member_seed(
