@@ -23,7 +23,7 @@ class Command(BaseCommand):
             f"    单位·无效·刚注册         北京丰台示例科技有限公司  或 {demo.UNIT_NEW}",
             f"    自然人·有效              {demo.PERSON_VALID}（刘洋）",
             f"    自然人·无效              {demo.PERSON_NEW}（陈晓）",
-            f"  后台（主体查询）: {url}admin/   账号 {demo.STAFF_USERNAME} / 密码 {demo.STAFF_PASSWORD}",
+            f"  平台运维后台: {url}admin/   账号 {demo.STAFF_USERNAME} / 密码 {demo.STAFF_PASSWORD}",
             *staff_login_lines(url),
             "  重设密码的邮件打印在本终端（控制台邮件后端）。",
             "",
