@@ -202,6 +202,12 @@ def document_create(
 # --- sealing: first half ----------------------------------------------------------------------
 
 
+def _path(holder: pki_verify.Holder) -> list[x509.Certificate]:
+    """Every CA certificate from the holder's issuer up to the root, for the CMS and the DSS: a
+    reader that trusts only the root (Adobe, poppler, pyHanko) builds the path from these."""
+    return [ca.certificate for ca in holder.anchor.path]
+
+
 @dataclass(frozen=True)
 class Placement:
     page: int
@@ -255,7 +261,7 @@ def seal_request_prepare(
     prepared = pdfsign.seal_prepare(
         pdf=bytes(document.pdf),
         certificate=holder.certificate,
-        chain=[holder.anchor.certificate],
+        chain=_path(holder),
         algorithm=holder.algorithm,
         image_png=bytes(seal.image),
         page=placement.page,
@@ -295,7 +301,7 @@ def detect_request_prepare(*, session_hash: str, certificate: str, checked_at: d
     prepared = pdfsign.seal_prepare(
         pdf=rendered.pdf,
         certificate=holder.certificate,
-        chain=[holder.anchor.certificate],
+        chain=_path(holder),
         algorithm=holder.algorithm,
         image_png=seal_images.unit_seal_png(holder.name, bottom_text="签章检测"),
         page=placement.page,
@@ -361,9 +367,12 @@ def _open_request(request_id: Any, session_hash: str, now: dt.datetime) -> SealR
 
 
 def _crls(holder: pki_verify.Holder) -> list[bytes]:
-    """The issuer's CRL as it signed it, for the document's DSS (PAdES B-LT)."""
-    der = TrustedIssuer.objects.filter(pk=holder.anchor.key).values_list("crl_der", flat=True).first()
-    return [bytes(der)] if der else []
+    """The CRL of every CA on the holder's path, as each signed it, for the document's DSS (PAdES
+    B-LT): the issuer's covers the holder, the root's covers the intermediate below it, and a
+    reader checking the seal years later needs every one of them."""
+    keys = [ca.key for ca in holder.anchor.path]
+    ders = dict(TrustedIssuer.objects.filter(pk__in=keys).values_list("pk", "crl_der"))
+    return [bytes(der) for der in (ders.get(key) for key in keys) if der]
 
 
 def _sealed_pdf(pending: SealRequest, signature: bytes) -> tuple[bytes, signing_verify.SealCheck]:
@@ -385,7 +394,7 @@ def _sealed_pdf(pending: SealRequest, signature: bytes) -> tuple[bytes, signing_
         sealed = pdfsign.seal_finish(
             prepared=prepared,
             certificate=holder.certificate,
-            chain=[holder.anchor.certificate],
+            chain=_path(holder),
             algorithm=holder.algorithm,
             signature=signature,
             timestamper=timestamper(),

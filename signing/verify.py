@@ -53,6 +53,10 @@ STATUS_LABELS = {
     INVALID: "签章无效",
     UNKNOWN: "无法确认",
 }
+# The intermediate's counterpart of rules.REVOKED_LATER (the holder's own certificate).
+CA_REVOKED_LATER = (
+    "颁发机构「{name}」的证书已于{when}被上级CA「{parent}」吊销；签章时该机构证书有效，本签章仍然有效。"
+)
 
 
 @dataclass
@@ -339,9 +343,15 @@ def _own_objects(sig: EmbeddedPdfSignature) -> list[generic.Reference]:
 
 
 def _contexts(anchors: list[pki_verify.Anchor]) -> tuple[ValidationContext, ValidationContext]:
-    # Revocation is decided below from the platform's own CRL store, at the time-stamp's time.
+    """pyHanko trusts what a reader would: the store's roots, with its intermediates only as
+    certificates to build a path through (an intermediate as a trust root would cut its own
+    revocation by the root out of the path). Revocation is decided below from the platform's own
+    CRL store, at the time-stamp's time."""
     signer = ValidationContext(
-        trust_roots=[a.certificate for a in anchors], allow_fetching=False, revocation_mode="soft-fail"
+        trust_roots=[a.certificate for a in anchors if a.parent is None],
+        other_certs=[a.certificate for a in anchors if a.parent is not None],
+        allow_fetching=False,
+        revocation_mode="soft-fail",
     )
     stamps = ValidationContext(trust_roots=tsa_roots(), allow_fetching=False, revocation_mode="soft-fail")
     return signer, stamps
@@ -423,7 +433,16 @@ def _check(
         return check
     check.signer_name, check.signer_code = holder.name, holder.code
     check.issuer_name = anchor.name
+    # Revocations after the seal, or check_certificate would have refused it: the seal holds, and
+    # says so, for the holder's certificate and for every CA above it.
     revoked_at = anchor.revoked(certificate.serial_number)
-    if revoked_at is not None:  # after the seal, or check_certificate would have refused it
+    if revoked_at is not None:
         check.notes.append(rules.REVOKED_LATER.format(when=pki_verify.local_time(revoked_at)))
+    for ca in anchor.path:
+        if ca.parent is None:
+            continue
+        ca_revoked_at = ca.parent.revoked(ca.certificate.serial_number)
+        if ca_revoked_at is not None:
+            when = pki_verify.local_time(ca_revoked_at)
+            check.notes.append(CA_REVOKED_LATER.format(name=ca.name, when=when, parent=ca.parent.name))
     return check
