@@ -46,6 +46,10 @@ BAD_SIGNATURE_VALUE = "签名值与证书不符，签章无效。"
 TIMESTAMP_UNTRUSTED = "签章所带的时间戳无效或不是由可信的时间戳服务签发，签章时间无法确认。"
 NO_TIMESTAMP = "签章未带可信时间戳：签章时间是签章电脑自报的时间，证书状态按当前时间检查。"
 REVOKED_LATER = "签章人证书已于{when}被吊销；签章时证书有效，本签章仍然有效。"
+# The same for a CA between the holder and the root (revoked by the CA above it).
+CA_REVOKED_LATER = (
+    "颁发机构「{name}」的证书已于{when}被上级CA「{parent}」吊销；签章时该机构证书有效，本签章仍然有效。"
+)
 SM2_NOT_VERIFIED = "这是SM2（国密）签章，本平台暂不能验证PDF中的SM2签名。"
 CRL_UNKNOWN_PREFIX = pki_verify.CRL_MISSING.split("（")[0]
 

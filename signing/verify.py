@@ -53,10 +53,6 @@ STATUS_LABELS = {
     INVALID: "签章无效",
     UNKNOWN: "无法确认",
 }
-# The intermediate's counterpart of rules.REVOKED_LATER (the holder's own certificate).
-CA_REVOKED_LATER = (
-    "颁发机构「{name}」的证书已于{when}被上级CA「{parent}」吊销；签章时该机构证书有效，本签章仍然有效。"
-)
 
 
 @dataclass
@@ -444,5 +440,5 @@ def _check(
         ca_revoked_at = ca.parent.revoked(ca.certificate.serial_number)
         if ca_revoked_at is not None:
             when = pki_verify.local_time(ca_revoked_at)
-            check.notes.append(CA_REVOKED_LATER.format(name=ca.name, when=when, parent=ca.parent.name))
+            check.notes.append(rules.CA_REVOKED_LATER.format(name=ca.name, when=when, parent=ca.parent.name))
     return check

@@ -23,6 +23,7 @@ from core.audit import Actor
 from pki import services as pki_services
 from pki import verify as pki_verify
 from pki.models import TrustedIssuer
+from signing import rules as signing_rules
 from signing import services, tsa
 from signing import verify as signing_verify
 from signing.models import SealRequest
@@ -257,7 +258,7 @@ def test_a_seal_made_before_its_intermediate_was_revoked_still_holds_and_says_so
     check = signing_verify.pdf_verify(sealed, now=when + dt.timedelta(minutes=5)).checks[0]
     assert check.status == signing_verify.VALID, check.problems
     assert check.notes == [
-        signing_verify.CA_REVOKED_LATER.format(
+        signing_rules.CA_REVOKED_LATER.format(
             name="签章中级CA（P-256）", when=pki_verify.local_time(when), parent="签章根CA（P-256）"
         )
     ]
