@@ -253,3 +253,10 @@ def test_the_declared_length_is_refused_before_the_body_is_read(rf):
 def test_a_body_within_the_limit_is_read(rf):
     request = rf.post("/", json.dumps({"a": "x" * 1000}), content_type="application/json")
     assert http.json_body(request, max_bytes=2048) == {"a": "x" * 1000}
+
+
+def test_a_view_that_does_not_catch_a_broken_body_still_answers_400():
+    """json_body's refusal is Django's BadRequest too: /pki/detect/signature/ reads the body
+    outside its try, and answers 400 rather than 500 (with Django's page, not a message)."""
+    response = post_json(quiet_client(), "/pki/detect/signature/", "null")
+    assert response.status_code == 400
