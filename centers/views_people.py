@@ -320,7 +320,7 @@ def activation_activate(request: CenterRequest, pk: int) -> JsonResponse:
             actor=actor_for(request), center=request.center, practitioner=practitioner, holder=holder
         )
     except DomainError as error:
-        return JsonResponse({"ok": False, "error": error.message}, status=400)
+        return JsonResponse({"ok": False, "error": error.message}, status=error.status)
     messages.success(request, rules.ACTIVATED.format(name=practitioner.name, serial=made.serial))
     return JsonResponse(
         {"ok": True, "redirect": _practitioner_url(practitioner, request.center.code, "activation")}

@@ -435,7 +435,7 @@ def register(request: HttpRequest, center: str) -> HttpResponse:
             actor=actor_for(request), center=own, subject=subject, holder=holder
         )
     except DomainError as error:
-        return JsonResponse({"ok": False, "error": error.message}, status=400)
+        return JsonResponse({"ok": False, "error": error.message}, status=error.status)
     if created:
         messages.success(request, rules.REGISTER_EXISTING_SUBJECT.format(center=own.name))
         return JsonResponse({"ok": True, "redirect": reverse("centers:profile", args=[own.code])})

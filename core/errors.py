@@ -4,6 +4,8 @@
 class DomainError(Exception):
     """A rule of the domain said no. The message is Chinese and tells the user what to do."""
 
+    status = 400  # what a JSON view answers with it (a body too large says 413)
+
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message

@@ -43,8 +43,8 @@ def _signature(body: dict[str, Any]) -> bytes:
         raise DomainError(verify.BAD_SIGNATURE) from None
 
 
-def _error(error: DomainError, status: int = 400) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": error.message}, status=status)
+def _error(error: DomainError) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": error.message}, status=error.status)
 
 
 def signed_holder_from(request: HttpRequest, body: dict[str, Any], purpose: str) -> verify.Holder:
@@ -66,7 +66,7 @@ def challenge(request: HttpRequest) -> JsonResponse:
     try:
         purpose = request.POST.get("purpose") or json_body(request).get("purpose", "")
     except RequestRefused as error:  # `null`, a cut-off body, a form without a purpose
-        return _error(error, error.status)
+        return _error(error)
     if purpose not in ChallengePurpose.values:
         return _error(DomainError(BAD_REQUEST))
     if request.session.session_key is None:
@@ -202,12 +202,14 @@ def detect_signature(request: HttpRequest) -> JsonResponse:
     """一键检测's login signature: the agent signs a detection challenge; the signature and the
     certificate are checked here. (The seal signature made under the same PIN goes to signing's
     seal_finish, as a real seal's does.)"""
-    body = json_body(request)
     try:
-        holder = signed_holder_from(request, body, ChallengePurpose.DETECT)
+        holder = signed_holder_from(request, json_body(request), ChallengePurpose.DETECT)
     except DomainError as error:
         checks = [{"name": "登录签名", "ok": False, "message": error.message}]
-        return JsonResponse({"ok": False, "checks": checks})
+        # A failed check is an answer (200, shown as a red line); only a body too large is refused.
+        return JsonResponse(
+            {"ok": False, "checks": checks}, status=200 if error.status == 400 else error.status
+        )
     checks = [
         *_checks(holder),
         {"name": "登录签名", "ok": True, "message": "登录用的测试签名验证通过，证书可以登录本网站"},

@@ -255,8 +255,13 @@ def test_a_body_within_the_limit_is_read(rf):
     assert http.json_body(request, max_bytes=2048) == {"a": "x" * 1000}
 
 
-def test_a_view_that_does_not_catch_a_broken_body_still_answers_400():
-    """json_body's refusal is Django's BadRequest too: /pki/detect/signature/ reads the body
-    outside its try, and answers 400 rather than 500 (with Django's page, not a message)."""
-    response = post_json(quiet_client(), "/pki/detect/signature/", "null")
+def test_a_view_that_does_not_catch_a_broken_body_still_answers_400(rf):
+    """json_body's refusal is Django's BadRequest too: a view that lets it through answers 400
+    with the Chinese page, never 500."""
+    from django.core.handlers.exception import response_for_exception
+
+    from core.http import RequestRefused
+
+    response = response_for_exception(rf.post("/any/"), RequestRefused("请求格式不正确"))
     assert response.status_code == 400
+    assert "请求无法处理" in response.content.decode()
