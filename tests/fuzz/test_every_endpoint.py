@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from centers.models import Center
 from core.audit import Actor as UnitActor
 from registry.auth import AUTH_METHOD_KEY, CERTIFICATE, PASSWORD
+from registry.models import Account
 from signing import services as signing_services
 from tests.centers.factories import center
 from tests.centers.people_factories import make_agency, stored
@@ -108,6 +109,8 @@ def actors(settings) -> list[Actor]:
         Actor("unit by certificate", unit, CERTIFICATE),
         Actor("unit by password", unit, PASSWORD),
         Actor("center staff", member.account),
+        # Django's admin is for platform operators (staff of no center): the only actor it lets in.
+        Actor("platform operator", Account.objects.create_superuser("fuzz_operator", "Fuzz2026operator")),
     ]
 
 
