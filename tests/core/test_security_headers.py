@@ -38,39 +38,29 @@ def test_check_deploy_is_clean_with_the_defaults():
     assert "no issues" in done.stdout
 
 
-def test_production_settings_default_to_https(tmp_path):
+def _https_settings(**env: str) -> list[str]:
+    """Cookie security, redirect, HSTS and the proxy header as a fresh process reads them."""
     script = (
-        "from django.conf import settings as s;"
+        "import django; django.setup(); from django.conf import settings as s;"
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0,"
         " getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
     )
-    plain = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+    done = subprocess.run(
+        [sys.executable, "-c", script],
         cwd=ROOT,
-        env=_production_env(GGZY_VAR_DIR=str(tmp_path)),
+        env=_production_env(**env),
         capture_output=True,
         text=True,
         check=True,
     )
-    assert plain.stdout.split() == ["True", "True", "True", "True", "None"]
-    proxied = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {script}"],
-        cwd=ROOT,
-        env=_production_env(GGZY_VAR_DIR=str(tmp_path), GGZY_PROXY_SSL_HEADER="1"),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "('HTTP_X_FORWARDED_PROTO', 'https')" in proxied.stdout
-    development = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {script}"],
-        cwd=ROOT,
-        env=_production_env(GGZY_VAR_DIR=str(tmp_path), DEBUG="1"),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert development.stdout.split()[:3] == ["False", "False", "False"]
+    return done.stdout.strip().split(maxsplit=4)
+
+
+def test_production_settings_default_to_https(tmp_path):
+    assert _https_settings(GGZY_VAR_DIR=str(tmp_path)) == ["True", "True", "True", "True", "None"]
+    proxied = _https_settings(GGZY_VAR_DIR=str(tmp_path), GGZY_PROXY_SSL_HEADER="1")
+    assert proxied[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    assert _https_settings(GGZY_VAR_DIR=str(tmp_path), DEBUG="1")[:3] == ["False", "False", "False"]
 
 
 @pytest.mark.django_db

@@ -8,13 +8,27 @@ from pathlib import Path
 
 import pytest
 
+from core.audit import Actor
 from pki import issuing
 from registry.identifiers import resident_id_check_char, uscc_check_char
 from signing.tsa import make_demo_tsa
 from tests import pkiparts
+from tests.factories import make_unit
 
+UNIT_NAME = "衡阳示例建设工程有限公司"
 UNIT_CODE = "91430400MA4L0000X" + uscc_check_char("91430400MA4L0000X")
 LEGAL_REP_ID = "43042119900101123" + resident_id_check_char("43042119900101123")
+
+
+@pytest.fixture
+def account(db):
+    """The unit that seals: registered, its certificate login the session's way in."""
+    return make_unit(name=UNIT_NAME, code=UNIT_CODE)
+
+
+@pytest.fixture
+def actor(account):
+    return Actor(user=account, auth_method="certificate")
 
 
 @pytest.fixture(scope="session")

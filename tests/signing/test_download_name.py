@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import quote, unquote
 
-import pytest
 from django.urls import reverse
 
-from core.audit import Actor
 from signing import services
 from tests import pkiparts
-from tests.factories import make_unit
 
-from .conftest import UNIT_CODE
+from .conftest import UNIT_CODE, UNIT_NAME
 from .test_views import SESSION, bind, spot_centre, token_signature
-
-UNIT_NAME = "衡阳下载建设有限公司"
-
-
-@pytest.fixture
-def account(db):
-    return make_unit(name=UNIT_NAME, code=UNIT_CODE)
-
-
-@pytest.fixture
-def actor(account):
-    return Actor(user=account, auth_method="certificate")
 
 
 def commitment(actor, account, title="诚信承诺书"):

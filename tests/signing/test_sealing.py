@@ -18,7 +18,6 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from core.audit import Actor
 from core.errors import DomainError
 from core.models import AuditEntry
 from pki import issuing
@@ -29,7 +28,6 @@ from signing import pdfsign, previews, rules, services, tsa
 from signing import verify as signing_verify
 from signing.models import Document, SealRequest, Signature
 from tests import pkiparts
-from tests.factories import make_unit
 from tests.pdftools import pdfsig
 
 from .conftest import LEGAL_REP_ID, UNIT_CODE, token_signature
@@ -39,18 +37,8 @@ SESSION = "a" * 64
 
 
 @pytest.fixture
-def account(db):
-    return make_unit(name="衡阳示例建设工程有限公司", code=UNIT_CODE)
-
-
-@pytest.fixture
 def unit(account):
     return account.subject
-
-
-@pytest.fixture
-def actor(account):
-    return Actor(user=account, auth_method="certificate")
 
 
 @pytest.fixture

@@ -26,11 +26,10 @@ from registry import services as registry_services
 from signing import rules, seal_images, services
 from signing.models import Document, Seal, SealKind
 from tests import pkiparts
-from tests.factories import basic_record, make_unit, unit_basic_data
+from tests.factories import basic_record, unit_basic_data
 
-from .conftest import LEGAL_REP_ID, UNIT_CODE, token_signature
+from .conftest import LEGAL_REP_ID, UNIT_CODE, UNIT_NAME, token_signature
 
-UNIT_NAME = "衡阳示例建设工程有限公司"
 OPINION = "同意，以上承诺真实有效。"
 SESSION = "a" * 64
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -82,16 +81,6 @@ def bind(actor, account, key):
 
 
 # --- the unit, its keys, seals and a document ---------------------------------------------------
-
-
-@pytest.fixture
-def account(db):
-    return make_unit(name=UNIT_NAME, code=UNIT_CODE)
-
-
-@pytest.fixture
-def actor(account):
-    return Actor(user=account, auth_method="certificate")
 
 
 @pytest.fixture
