@@ -11,6 +11,7 @@ import pytest
 from core.audit import Actor
 from pki import issuing
 from registry.identifiers import resident_id_check_char, uscc_check_char
+from signing import services as signing_services
 from signing.tsa import make_demo_tsa
 from tests import pkiparts
 from tests.factories import make_unit
@@ -60,3 +61,21 @@ def trusted(db, cas, tmp_path):
 def token_signature(holder: pkiparts.Holder, signed_attributes: bytes) -> bytes:
     """What the agent returns: a SHA-256 signature over the DER of the signed attributes."""
     return base64.b64decode(holder.sign(signed_attributes))
+
+
+def commitment_create(actor, subject, *, title: str = "诚信承诺书"):
+    """An 诚信承诺书 of the subject, as the center's profile page makes it, ready to seal."""
+    context = {
+        "center_name": "衡阳市公共资源交易中心",
+        "subject_name": subject.name,
+        "subject_code": subject.code,
+    }
+    return signing_services.document_create(
+        actor=actor, subject=subject, kind="integrity_commitment", title=title, context=context
+    )
+
+
+def spot_centre(document, place: str) -> dict:
+    """The middle of a document's signature place (where a click on the page would put the seal)."""
+    spot = document.places[place]
+    return {"page": spot["page"], "x": spot["x"] + spot["width"] / 2, "y": spot["y"] + spot["height"] / 2}

@@ -9,16 +9,12 @@ from django.urls import reverse
 from signing import services
 from tests import pkiparts
 
-from .conftest import UNIT_CODE, UNIT_NAME
-from .test_views import SESSION, bind, spot_centre, token_signature
+from .conftest import UNIT_CODE, UNIT_NAME, commitment_create, spot_centre
+from .test_views import SESSION, bind, token_signature
 
 
 def commitment(actor, account, title="诚信承诺书"):
-    subject = account.subject
-    context = {"center_name": "交易中心", "subject_name": subject.name, "subject_code": subject.code}
-    return services.document_create(
-        actor=actor, subject=subject, kind="integrity_commitment", title=title, context=context
-    )
+    return commitment_create(actor, account.subject, title=title)
 
 
 def seal(actor, account, document, trusted):

@@ -30,6 +30,7 @@ from signing.models import SealRequest
 from tests.factories import make_unit
 from tests.pdftools import pdfsig
 from tests.pki import opensslset
+from tests.signing.conftest import commitment_create, spot_centre
 
 SESSION = "b" * 64
 LABELS = {"rsa": "RSA", "p256": "P-256"}
@@ -70,27 +71,14 @@ def seal(leaf: opensslset.Leaf) -> bytes:
     holder = pki_services.certificate_check(certificate=leaf.pem)
     pki_services.certificate_bind(actor=actor, subject=account.subject, holder=holder, how="manual")
     unit_seal = services.seal_create_unit(actor=actor, subject=account.subject)
-    document = services.document_create(
-        actor=actor,
-        subject=account.subject,
-        kind="integrity_commitment",
-        title="诚信承诺书",
-        context={
-            "center_name": "衡阳市公共资源交易中心",
-            "subject_name": leaf.name,
-            "subject_code": leaf.code,
-        },
-    )
-    spot = document.places["unit"]
+    document = commitment_create(actor, account.subject)
     pending = services.seal_request_prepare(
         actor=actor,
         session_hash=SESSION,
         document=document,
         seal=unit_seal,
         certificate=leaf.pem,
-        placement=services.Placement(
-            page=spot["page"], x=spot["x"] + spot["width"] / 2, y=spot["y"] + spot["height"] / 2
-        ),
+        placement=services.Placement(**spot_centre(document, "unit")),
     )
     # What the agent does: the token signs the DER of the signed attributes.
     signature = base64.b64decode(leaf.sign(bytes(pending.signed_attributes)))

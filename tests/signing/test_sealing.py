@@ -30,7 +30,7 @@ from signing.models import Document, SealRequest, Signature
 from tests import pkiparts
 from tests.pdftools import pdfsig
 
-from .conftest import LEGAL_REP_ID, UNIT_CODE, token_signature
+from .conftest import LEGAL_REP_ID, UNIT_CODE, commitment_create, spot_centre, token_signature
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SESSION = "a" * 64
@@ -67,24 +67,11 @@ def seals(actor, unit, unit_key, rep_key):
 
 @pytest.fixture
 def commitment(actor, unit):
-    return services.document_create(
-        actor=actor,
-        subject=unit,
-        kind="integrity_commitment",
-        title="诚信承诺书",
-        context={
-            "center_name": "衡阳市公共资源交易中心",
-            "subject_name": unit.name,
-            "subject_code": unit.code,
-        },
-    )
+    return commitment_create(actor, unit)
 
 
 def _at(document: Document, place: str) -> services.Placement:
-    spot = document.places[place]
-    return services.Placement(
-        page=spot["page"], x=spot["x"] + spot["width"] / 2, y=spot["y"] + spot["height"] / 2
-    )
+    return services.Placement(**spot_centre(document, place))
 
 
 def prepare(actor, document, seal, key, place, opinion=""):

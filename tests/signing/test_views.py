@@ -28,7 +28,7 @@ from signing.models import Document, Seal, SealKind
 from tests import pkiparts
 from tests.factories import basic_record, unit_basic_data
 
-from .conftest import LEGAL_REP_ID, UNIT_CODE, UNIT_NAME, token_signature
+from .conftest import LEGAL_REP_ID, UNIT_CODE, UNIT_NAME, commitment_create, spot_centre, token_signature
 
 OPINION = "同意，以上承诺真实有效。"
 SESSION = "a" * 64
@@ -49,11 +49,6 @@ def post_json(client: Client, url: str, body) -> tuple[int, dict]:
     raw = body if isinstance(body, str) else json.dumps(body)
     response = client.post(url, raw, content_type="application/json")
     return response.status_code, response.json()
-
-
-def spot_centre(document: Document, place: str) -> dict:
-    spot = document.places[place]
-    return {"page": spot["page"], "x": spot["x"] + spot["width"] / 2, "y": spot["y"] + spot["height"] / 2}
 
 
 def prepare(client: Client, document: Document, seal: Seal, key, opinion: str = "", **where):
@@ -119,11 +114,7 @@ def rep_seal(actor, bare_rep_seal, rep_key):
 
 @pytest.fixture
 def commitment(actor, account):
-    subject = account.subject
-    context = {"center_name": "交易中心", "subject_name": subject.name, "subject_code": subject.code}
-    return services.document_create(
-        actor=actor, subject=subject, kind="integrity_commitment", title="诚信承诺书", context=context
-    )
+    return commitment_create(actor, account.subject)
 
 
 @pytest.fixture
