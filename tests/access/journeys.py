@@ -1,0 +1,156 @@
+"""What the demo's users do after `make run` loads it, through the services, so that every kind of
+object a URL names exists, owned by someone, for the access sweep (test_sweep.py) to ask for.
+
+The units enter their centers (the sync's result, made directly as the centers' tests do); each
+has a practitioner in review and an approved one whose own certificate is activated (CA证书激活);
+the soft certificates are bound by their holders; the 衡阳 unit also binds an RSA key (PDF seals are
+RSA or ECDSA, its soft certificate is SM2), makes its seal, seals a 诚信承诺书 for 衡阳 and submits
+its profile there, and files an unbind request; each center gets an administrator (the demo has
+reviewers and support only). Certificates come from the demo CAs make_demo_pki left under var/.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+from django.test import Client
+from django.urls import reverse
+
+from centers import activation as activation_services
+from centers import practitioners as practitioner_services
+from centers.models import Center, CenterSubject, PractitionerField, SubjectType
+from core.audit import Actor
+from pki import issuing
+from pki import services as pki_services
+from pki.management.commands.make_demo_pki import UNREGISTERED_CODE, UNREGISTERED_NAME
+from pki.models import BoundCertificate
+from registry.identifiers import resident_id_check_char
+from registry.management.commands import load_demo
+from registry.models import Account, Subject
+from review.models import StaffMember, StaffRole
+from review.services_admin import staff_member_seed
+from signing import services as signing_services
+from tests import pkiparts
+from tests.centers.factories import ready_to_submit, submit, unit_key
+from tests.centers.people_factories import (
+    all_documents,
+    details,
+    enter,
+    make_practitioner,
+    make_unbind_request,
+    person_key,
+    unit_actor,
+)
+
+STAFF_PASSWORD = "Staff2026ggzy"
+
+
+def demo_ca(var: Path, slug: str) -> issuing.CA:
+    return issuing.load_ca(var / "demo-ca" / slug)
+
+
+def run(var: Path) -> None:
+    hengyang, changde = Center.objects.get(code="hengyang"), Center.objects.get(code="changde")
+    valid = Account.objects.get(subject__code=load_demo.UNIT_VALID)
+    changing = Account.objects.get(subject__code=load_demo.UNIT_CHANGING)
+    entries = {
+        "valid": enter(valid, hengyang, (SubjectType.BIDDER, SubjectType.AGENCY)),
+        "changing": enter(changing, changde, (SubjectType.AGENCY,)),
+        "changing_hengyang": enter(changing, hengyang, (SubjectType.AGENCY,)),
+    }
+    person_ca = demo_ca(var, "demo-p256")
+    for account, entry in ((valid, entries["valid"]), (changing, entries["changing"])):
+        _practitioners(account, entry, person_ca)
+    # The demo's soft certificates, bound by their holders (as a first certificate login does).
+    for crt in sorted((var / "agent" / "certs").glob("unit-*.crt")):
+        holder = pki_services.certificate_check(certificate=crt.read_text())
+        subject = Subject.objects.get(code=holder.code)
+        pki_services.certificate_bind(
+            actor=unit_actor(subject.account, "certificate"),
+            subject=subject,
+            holder=holder,
+            how="first_login",
+        )
+    soft = BoundCertificate.objects.get(subject=valid.subject)
+    sealing_key = unit_key(demo_ca(var, "demo-rsa"), valid)
+    # A unit's seal is tied to the certificates bound to it when it is made.
+    signing_services.seal_create_unit(actor=unit_actor(valid, "certificate"), subject=valid.subject)
+    # A 诚信承诺书 drawn up for sealing and left (the document pages name it by id).
+    signing_services.document_create(
+        actor=unit_actor(valid, "certificate"),
+        subject=valid.subject,
+        kind="integrity_commitment",
+        title="诚信承诺书",
+        context={
+            "center_name": hengyang.name,
+            "subject_name": valid.subject.name,
+            "subject_code": valid.subject.code,
+        },
+    )
+    # 衡阳: the profile with its sealed commitment, submitted (an agency waits for the reviewer).
+    ready_to_submit(valid, entries["valid"], sealing_key)
+    submit(valid, entries["valid"])
+    make_unbind_request(valid, entries["valid"], soft)
+    for center in Center.objects.all():
+        staff_member_seed(
+            username=f"{center.code}_admin",
+            password=STAFF_PASSWORD,
+            name=f"{center.name[:2]}管理员",
+            department="办公室",
+            roles=[StaffRole.ADMIN],
+            id_number=_resident_id(center.pk),
+            center=center,
+        )
+
+
+def _practitioners(account: Account, entry: CenterSubject, ca: issuing.CA) -> None:
+    """One practitioner waiting in the queue, and one the center's demo reviewer approved whose
+    own personal certificate the unit then activated."""
+    waiting = practitioner_services.practitioner_create(
+        actor=unit_actor(account),
+        center=entry.center,
+        center_subject=entry,
+        field=PractitionerField.CONSTRUCTION,
+        details=details(name=f"{account.subject.name[:2]}从业人员"),
+        documents=all_documents(account),
+    )
+    practitioner_services.practitioner_submit(actor=unit_actor(account), practitioner=waiting)
+    reviewer = StaffMember.objects.get(account__username=f"{entry.center.code}_reviewer")  # load_demo_staff
+    approved = make_practitioner(
+        account,
+        entry,
+        state="approved",
+        reviewer=Actor(user=reviewer.account, auth_method="certificate"),
+        name=f"{account.subject.name[:2]}项目负责人",
+    )
+    activation_services.activation_create(
+        actor=unit_actor(account, "certificate"),
+        center=entry.center,
+        practitioner=approved,
+        holder=pki_services.certificate_check(certificate=person_key(ca, approved).pem),
+    )
+
+
+def detect_sample(client: Client, var: Path) -> None:
+    """签章检测, tried by this browser over HTTP with a certificate of a demo CA: the sealed sample
+    belongs to this browser session alone (a unit the platform does not know may try it too)."""
+    key = pkiparts.holder(demo_ca(var, "demo-rsa"), name=UNREGISTERED_NAME, code=UNREGISTERED_CODE)
+    prepared = _post(client, reverse("signing:detect_prepare"), {"certificate": key.pem})
+    signature = key.sign(base64.b64decode(prepared["signed_attributes"]))
+    finished = _post(
+        client, reverse("signing:seal_finish"), {"request_id": prepared["request_id"], "signature": signature}
+    )
+    assert finished["ok"], finished
+
+
+def _post(client: Client, url: str, body: dict[str, str]) -> dict:
+    response = client.post(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _resident_id(n: int) -> str:
+    first17 = f"43010219800101{n:03d}"
+    return first17 + resident_id_check_char(first17)

@@ -1,0 +1,354 @@
+"""Whose each object a URL names is, read from the object's own row, for the access sweep
+(test_sweep.py): the ids to ask every URL with, each with its owner.
+
+An object belongs to its subject, and to the centers it lives at (their staff, and platform
+staff, may see it); a 签章检测 sample to the browser session that made it; Django's admin to
+platform operators; the national working-day calendar to any staff member. A URL names its object
+by the route up to that object's parameter (OBJECTS), so every page and action under an object is
+asked with its ids and owners.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+
+from centers.models import (
+    Center,
+    CenterSubject,
+    CertificateActivation,
+    Practitioner,
+    PractitionerField,
+    SubjectType,
+    UnbindRequest,
+)
+from pki.models import BoundCertificate
+from registry.models import Account, Attachment, Record, RecordKind, RecordVersion
+from review.models import CalendarDay, ReviewItem, StaffMember
+from signing.models import Document, Seal, SealCertificate, SealRequest
+
+MISSING = 987654  # an id no demo object has
+
+
+@dataclass(frozen=True)
+class Owner:
+    subjects: frozenset[int] = frozenset()
+    centers: frozenset[int] = frozenset()
+    sessions: frozenset[str] = frozenset()  # browser sessions (hashed), as signing keeps them
+    admin: bool = False  # Django's admin: platform operators'
+    staff: bool = False  # any staff member's (the national working-day calendar)
+    # Who may see it, as an upper bound only: not every one of them is let in, so the sweep does
+    # not ask that one is (a file at the subject's centers that no page there names; the admin,
+    # whose model permissions the demo grants only in part).
+    loose: bool = False
+
+
+NOBODY = Owner()
+
+
+def _centers_of(subject_id: int) -> frozenset[int]:
+    return frozenset(CenterSubject.unscoped.filter(subject_id=subject_id).values_list("center_id", flat=True))
+
+
+def of_subject(subject_id: int, *, at_centers: bool = False) -> Owner:
+    return Owner(frozenset({subject_id}), _centers_of(subject_id) if at_centers else frozenset())
+
+
+def of_entry(entry: CenterSubject) -> Owner:
+    return Owner(frozenset({entry.subject_id}), frozenset({entry.center_id}))
+
+
+Case = tuple[dict[str, Any], Owner | None]
+Generator = Callable[[], Iterator[Case]]
+
+
+def _centers() -> list[str]:
+    return list(Center.objects.values_list("code", flat=True))
+
+
+def _codes() -> list[str]:
+    return [*_centers(), "nowhere"]
+
+
+def sample(pks: list[Any]) -> list[Any]:
+    """The first, a middle and the last row of a table whose rows all have one owner, and whose
+    check does not depend on the row (Django's admin, the national calendar): every row would
+    ask the same question again, and the audit log alone would make the sweep take minutes."""
+    return sorted({pks[0], pks[len(pks) // 2], pks[-1]}) if pks else []
+
+
+def records() -> Iterator[Case]:
+    for record in Record.objects.all():
+        yield {"pk": record.pk}, of_subject(record.subject_id)
+    yield {"pk": MISSING}, NOBODY
+
+
+def versions() -> Iterator[Case]:
+    for version in RecordVersion.objects.select_related("record"):
+        yield {"pk": version.pk}, of_subject(version.record.subject_id)
+    yield {"pk": MISSING}, NOBODY
+
+
+def registry_files() -> Iterator[Case]:
+    # The registry's link serves the owner only; staff open files through the back-office.
+    for attachment in Attachment.objects.all():
+        yield {"pk": attachment.pk}, of_subject(attachment.subject_id)
+    yield {"pk": MISSING}, NOBODY
+
+
+def backoffice_files() -> Iterator[Case]:
+    # Staff open a file that the subject's data at their center names; the files practitioners
+    # and unbind requests name are opened there, the rest may only be.
+    named = {
+        str(ref["id"])
+        for documents in Practitioner.unscoped.values_list("documents", flat=True)
+        for ref in documents.values()
+        if ref
+    }
+    named |= {
+        str(ref["id"])
+        for pair in UnbindRequest.unscoped.values_list("letter", "licence")
+        for ref in pair
+        if ref
+    }
+    for attachment in Attachment.objects.all():
+        owner = of_subject(attachment.subject_id, at_centers=True)
+        yield {"pk": attachment.pk}, owner if str(attachment.pk) in named else replace(owner, loose=True)
+    yield {"pk": MISSING}, NOBODY
+
+
+def record_kinds() -> Iterator[Case]:
+    for kind in [*RecordKind.values, "nothing"]:
+        yield {"kind": kind}, None
+
+
+def reset_links() -> Iterator[Case]:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    for account in Account.objects.all():
+        yield {"uidb64": urlsafe_base64_encode(force_bytes(account.pk)), "token": "set-password"}, None
+    yield {"uidb64": "zzzz", "token": "bad-token"}, None
+
+
+def certificates() -> Iterator[Case]:
+    for bound in BoundCertificate.objects.all():
+        yield {"pk": bound.pk}, of_subject(bound.subject_id)
+    yield {"pk": MISSING}, NOBODY
+
+
+def seals() -> Iterator[Case]:
+    for seal in Seal.objects.all():
+        yield {"pk": seal.pk}, of_subject(seal.subject_id)
+    yield {"pk": MISSING}, NOBODY
+
+
+def seal_certificates() -> Iterator[Case]:
+    tied = [*SealCertificate.objects.select_related("seal"), None]
+    for seal, certificate in itertools.product([*Seal.objects.all(), None], tied):
+        seal_pk = seal.pk if seal else MISSING
+        certificate_pk = certificate.pk if certificate else MISSING
+        both = seal is not None and certificate is not None and certificate.seal_id == seal.pk
+        yield (
+            {"pk": seal_pk, "certificate_pk": certificate_pk},
+            of_subject(seal.subject_id) if both else NOBODY,
+        )
+
+
+def documents() -> Iterator[Case]:
+    for document in Document.objects.all():
+        yield {"pk": document.pk}, of_subject(document.subject_id)
+    yield {"pk": MISSING}, NOBODY
+
+
+def document_pages() -> Iterator[Case]:
+    for document in Document.objects.only("subject_id", "pages"):
+        for page in range(1, document.pages + 1):
+            yield {"pk": document.pk, "page": page}, of_subject(document.subject_id)
+        yield {"pk": document.pk, "page": document.pages + 1}, NOBODY  # a page it does not have
+    yield {"pk": MISSING, "page": 1}, NOBODY
+
+
+def seal_requests() -> Iterator[Case]:
+    """A request belongs to the browser session that prepared it. What the detect URLs name is a
+    finished 签章检测 sample; a document's seal request (sealed or left half-way) is not one, and
+    is nobody's under them."""
+    for request in SealRequest.objects.all():
+        sample = request.document_id is None and request.result_pdf is not None
+        yield {"pk": request.pk}, Owner(sessions=frozenset({request.session_hash})) if sample else NOBODY
+    yield {"pk": uuid.uuid4()}, NOBODY
+
+
+def agent_files() -> Iterator[Case]:
+    # 下载证书助手: public files, by name; only the answer's kind (never a 5xx) is judged.
+    for name in ["ggzy_agent-0.1.0-py3-none-any.whl", "settings.py", ".."]:
+        yield {"name": name}, None
+
+
+def centers_only() -> Iterator[Case]:
+    for code in _codes():
+        yield {"center": code}, None
+
+
+def centers_and_fields() -> Iterator[Case]:
+    for code, name in itertools.product(_codes(), [*PractitionerField.values, "nothing"]):
+        yield {"center": code, "field": name}, None
+
+
+def _at_every_center(objects: Iterator[tuple[int, Owner]]) -> Iterator[Case]:
+    """Each object under every center's path (asking at the wrong center must not find it), and
+    an id nobody has. A center that does not exist is asked by centers_only: its pages answer
+    404 before they look at an id."""
+    for (pk, owner), code in itertools.product(objects, _centers()):
+        yield {"center": code, "pk": pk}, owner
+    yield {"center": _centers()[0], "pk": MISSING}, NOBODY
+
+
+def practitioners() -> Iterator[Case]:
+    found = Practitioner.unscoped.select_related("center_subject")
+    return _at_every_center((p.pk, of_entry(p.center_subject)) for p in found)
+
+
+def activations() -> Iterator[Case]:
+    found = CertificateActivation.unscoped.select_related("practitioner__center_subject")
+    return _at_every_center((a.pk, of_entry(a.practitioner.center_subject)) for a in found)
+
+
+def unbind_requests() -> Iterator[Case]:
+    found = UnbindRequest.unscoped.select_related("center_subject")
+    return _at_every_center((u.pk, of_entry(u.center_subject)) for u in found)
+
+
+def center_subjects() -> Iterator[Case]:
+    return _at_every_center((e.pk, of_entry(e)) for e in CenterSubject.unscoped.all())
+
+
+def center_subject_types() -> Iterator[Case]:
+    """The URL names the entry (its center's staff may ask); a type it holds is removed there, one
+    it does not hold, or no type at all, need not open."""
+    for entry in CenterSubject.unscoped.select_related("center").prefetch_related("types"):
+        held = sorted(t.type for t in entry.types.all() if t.removed_at is None)
+        owner = of_entry(entry)
+        for kind, code in itertools.product(held, _centers()):
+            yield {"center": code, "pk": entry.pk, "type": kind}, owner
+        other = next((t for t in SubjectType.values if t not in held), "nothing")
+        for kind in (other, "nothing"):  # at the entry's own center: elsewhere it is missing already
+            yield {"center": entry.center.code, "pk": entry.pk, "type": kind}, replace(owner, loose=True)
+    yield {"center": _centers()[0], "pk": MISSING, "type": SubjectType.AGENCY}, NOBODY
+
+
+def commitments() -> Iterator[Case]:
+    """The 诚信承诺书 an entry holds at its center (the page names the entry; without one, nothing)."""
+    found = CenterSubject.unscoped.all()
+    return _at_every_center((e.pk, of_entry(e) if e.commitment_id else NOBODY) for e in found)
+
+
+def review_items() -> Iterator[Case]:
+    for item in ReviewItem.objects.all():
+        yield {"pk": item.pk}, Owner(centers=frozenset({item.center_id}))
+    yield {"pk": MISSING}, NOBODY
+
+
+def staff_members() -> Iterator[Case]:
+    for member in StaffMember.objects.all():
+        centers = frozenset({member.center_id}) if member.center_id else frozenset()
+        yield {"pk": member.pk}, Owner(centers=centers, admin=member.center_id is None)
+    yield {"pk": MISSING}, NOBODY
+
+
+def calendar_days() -> Iterator[Case]:
+    for pk in sample(list(CalendarDay.objects.order_by("pk").values_list("pk", flat=True))):
+        yield {"pk": pk}, Owner(staff=True)
+    yield {"pk": MISSING}, NOBODY
+
+
+# Which object a URL names, by the route up to and including that object's parameter: every page
+# and action under it (a record's change, void, delete …) is asked with its ids and owners. The
+# longest matching prefix wins, so an object nested in another (a seal's certificate) has its own.
+OBJECTS: dict[str, Generator] = {
+    "registry/password/reset/<uidb64>/<token>/": reset_links,
+    "registry/records/<int:pk>/": records,
+    "registry/history/<int:pk>/": versions,
+    "registry/attachments/<int:pk>/": registry_files,
+    "registry/<slug:kind>/": record_kinds,
+    "pki/agent/<str:name>": agent_files,
+    "pki/certificates/<int:pk>/": certificates,
+    "signing/seals/<int:pk>/": seals,
+    "signing/seals/<int:pk>/certificates/<int:certificate_pk>/": seal_certificates,
+    "signing/documents/<int:pk>/": documents,
+    "signing/documents/<int:pk>/pages/<int:page>": document_pages,
+    "signing/detect/<uuid:pk>/": seal_requests,
+    "centers/<slug:center>/": centers_only,
+    "centers/<slug:center>/practitioners/<int:pk>/": practitioners,
+    "centers/<slug:center>/practitioners/<slug:field>/": centers_and_fields,
+    "centers/<slug:center>/activation/<int:pk>/": practitioners,  # 激活 names the person
+    "centers/<slug:center>/activation/revoke/<int:pk>/": activations,
+    "centers/<slug:center>/unbind/<int:pk>/": unbind_requests,
+    "backoffice/queue/<int:pk>/": review_items,
+    "backoffice/subjects/<slug:center>/<int:pk>/": center_subjects,
+    "backoffice/subjects/<slug:center>/<int:pk>/commitment/": commitments,
+    "backoffice/subjects/<slug:center>/<int:pk>/types/<slug:type>/": center_subject_types,
+    "backoffice/attachments/<int:pk>/": backoffice_files,
+    "backoffice/staff/<int:pk>/": staff_members,
+    "backoffice/calendar/<int:pk>/": calendar_days,
+}
+
+
+def object_prefix(route: str) -> str | None:
+    found = [prefix for prefix in OBJECTS if route.startswith(prefix)]
+    return max(found, key=len) if found else None
+
+
+def cases_for(route: str, parameters: set[str]) -> list[Case] | None:
+    """The (kwargs, owner) cases to ask the route with, or None if nothing here fills its
+    parameters (a new kind of object in a URL: a generator must be written for it)."""
+    prefix = object_prefix(route)
+    generator = OBJECTS[prefix] if prefix else admin_generator(route)
+    if generator is None:
+        return None
+    listed = list(generator())
+    if not listed or any(set(kwargs) != parameters for kwargs, _ in listed):
+        return None
+    return listed
+
+
+ADMIN_OBJECT = re.compile(r"^admin/(\w+)/(\w+)/<path:object_id>/")
+
+
+def admin_generator(route: str) -> Generator | None:
+    """Django's admin: every object of every registered model, for platform operators only."""
+    found = ADMIN_OBJECT.match(route)
+    if found:
+        model = apps.get_model(found[1], found[2])
+
+        def objects() -> Iterator[Case]:
+            for pk in sample(list(model._default_manager.order_by("pk").values_list("pk", flat=True))):
+                yield {"object_id": str(pk)}, Owner(admin=True, loose=True)
+            yield {"object_id": str(MISSING)}, NOBODY
+
+        return objects
+    if route == "admin/r/<path:content_type_id>/<path:object_id>/":
+
+        def shortcuts() -> Iterator[Case]:
+            for model in admin.site._registry:
+                pk = model._default_manager.values_list("pk", flat=True).first()
+                if pk is not None:
+                    content_type = ContentType.objects.get_for_model(model)
+                    owner = Owner(admin=True, loose=True)
+                    yield {"content_type_id": str(content_type.pk), "object_id": str(pk)}, owner
+
+        return shortcuts
+    if "(?P<app_label>" in route:
+        labels = {model._meta.app_label for model in admin.site._registry}
+        return lambda: iter([({"app_label": label}, None) for label in sorted(labels)])
+    if "(?P<url>" in route:
+        return lambda: iter([({"url": "no/such/page/"}, None)])
+    return None
