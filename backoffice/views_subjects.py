@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 
 from backoffice.access import StaffRequest, staff_render, staff_required
 from backoffice.forms import SubjectSearchForm, TypeRemoveForm, add_domain_error
-from centers.models import CenterSubject, SubjectType
+from centers.models import CenterSubject, ProfileStatus, SubjectType
 from core.errors import DomainError
 from registry.kinds import form_for
 from registry.models import BiddingScope, RecordKind, SubjectStatus
@@ -21,6 +21,7 @@ from review.permissions import Permission
 from signing.models import Document
 
 NO_COMMITMENT = "该主体在本中心尚未提交诚信承诺书。"
+COMMITMENT_SUBMITTED = (ProfileStatus.SUBMITTED, ProfileStatus.APPROVED)
 
 PAGE_SIZE = 30
 TYPE_REMOVED = "已删除主体类型「{type}」。"
@@ -123,6 +124,7 @@ def subject_detail(request: StaffRequest, center: str, pk: int) -> HttpResponse:
         {
             "active": "backoffice:subjects",
             "entry": found,
+            "commitment_submitted": COMMITMENT_SUBMITTED,
             "registry_rows": registry_rows(found),
             "types": selectors.subject_types(found),
             "permissions": selectors.subject_permissions(found),
@@ -136,7 +138,9 @@ def subject_commitment(request: StaffRequest, center: str, pk: int) -> HttpRespo
     """The sealed 诚信承诺书 the subject submitted at this center, as it was sealed, for staff to
     open in any PDF reader (the seals verify there, or on the public verification page)."""
     found = selectors.subject_for(center=selectors.center_for(request.staff, center), pk=pk)
-    if found.commitment_id is None:
+    # Generated and sealed at the unit's own pace, the document is the unit's draft until 「提交」:
+    # staff see it while it waits for review and once it is in force, not before.
+    if found.commitment_id is None or found.profile_status not in COMMITMENT_SUBMITTED:
         raise Http404(NO_COMMITMENT)
     document = Document.objects.only("title", "pdf").get(pk=found.commitment_id)
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
