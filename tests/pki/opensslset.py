@@ -175,15 +175,26 @@ class Builder:
         ca = CA(slug, name, algorithm, self.folder / slug)
         ca.folder.mkdir(parents=True)
         self.key(ca.key_path, algorithm)
-        self.run(
-            "req", "-x509", "-new", "-utf8", "-key", ca.key_path, f"-{self._md(algorithm)}",
-            *self._sign_options(algorithm), "-subj", f"/C=CN/O=OpenSSL测试/CN={name}",
-            "-days", "3650", "-out", ca.cert_path,
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-            "-addext", "subjectKeyIdentifier=hash",
-        )  # fmt: skip
         self._prepare(ca)
+        # Self-signed through `openssl ca` rather than `req -x509`, whose validity starts at this very
+        # second: a check a second earlier (a revocation time, a seal's time) would find the root not
+        # yet valid.
+        csr, ext = ca.folder / "root.csr", ca.folder / "root.ext"
+        self.run(
+            "req", "-new", "-utf8", "-key", ca.key_path, f"-{self._md(algorithm)}",
+            *self._sign_options(algorithm), "-subj", f"/C=CN/O=OpenSSL测试/CN={name}", "-out", csr,
+        )  # fmt: skip
+        ext.write_text(
+            "[x]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+            "subjectKeyIdentifier=hash\n"
+        )
+        self.run(
+            "ca", "-batch", "-selfsign", "-config", ca.folder / "ca.cnf", "-keyfile", ca.key_path,
+            "-extfile", ext, "-extensions", "x", "-in", csr, "-out", ca.cert_path, "-notext", "-preserveDN",
+            "-startdate", _openssl_time(self.now - dt.timedelta(days=1)),
+            "-enddate", _openssl_time(self.now + dt.timedelta(days=3650)),
+            *self._sign_options(algorithm, verify_too=True),
+        )  # fmt: skip
         return ca
 
     def _issue(

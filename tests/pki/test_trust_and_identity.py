@@ -104,6 +104,30 @@ def test_blocked_certificate_cannot_come_back_in_another_encoding(client, ostrus
     assert BoundCertificate.objects.filter(subject=unit.subject).count() == 1
 
 
+def _outer(der: bytes) -> bytes:
+    """The contents of the certificate's outer SEQUENCE (after its header 30 82 LL LL)."""
+    assert der[:2] == b"\x30\x82"
+    return der[4:]
+
+
+def test_indefinite_length_encoding_refused(client, ostrusted):
+    body = _outer(pem.unarmor(ostrusted.good["rsa"].pem.encode())[2])
+    ber = pem.armor("CERTIFICATE", b"\x30\x80" + body + b"\x00\x00").decode()
+    assert check(client, ber) == verify.NOT_DER
+
+
+def test_outer_signature_algorithm_respelt_refused(client, ostrusted):
+    # sha256WithRSAEncryption with its NULL parameters dropped outside the signed part: valid DER,
+    # the signature still verifies, and yet other bytes than the certificate the CA issued.
+    body = _outer(pem.unarmor(ostrusted.good["rsa"].pem.encode())[2])
+    with_null = bytes.fromhex("300d06092a864886f70d01010b0500")
+    assert body.count(with_null) == 2  # inside the signed part and outside it
+    at = body.rindex(with_null)
+    respelt = body[:at] + bytes.fromhex("300b06092a864886f70d01010b") + body[at + len(with_null) :]
+    der = b"\x30\x82" + len(respelt).to_bytes(2, "big") + respelt
+    assert check(client, pem.armor("CERTIFICATE", der).decode()) == verify.ALGORITHM_MISMATCH
+
+
 def test_fingerprint_is_of_the_canonical_der(client, ostrusted):
     leaf = ostrusted.good["sm2" if ostrusted.sm2 else "rsa"]
     holder = services.certificate_check(certificate=leaf.pem)
