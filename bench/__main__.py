@@ -29,9 +29,11 @@ def configure(db_url: str, workdir: Path) -> None:
     os.environ["GGZY_VAR_DIR"] = str(workdir)
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     os.environ["DEBUG"] = "0"
-    # Production ends TLS at a reverse proxy; the bench talks plain HTTP to the site in-process, so
-    # only the redirect to HTTPS is off (Secure cookies, CSP and the rest stay as deployed).
+    # Production ends TLS at a reverse proxy; the bench talks plain HTTP to the site, so the redirect
+    # to HTTPS is off and cookies are not Secure (its HTTP client would not send them back over
+    # HTTP); CSP and the rest stay as deployed.
     os.environ["GGZY_SSL_REDIRECT"] = "0"
+    os.environ["SECURE_COOKIES"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 
 
