@@ -31,6 +31,9 @@ PASSWORD_SIMILAR = "密码不能包含{what}，也不能与{what}只差几个字
 # Parts shorter than these are too common inside unrelated passwords to refuse on ("co", "abc").
 _MIN_ASCII_PART = 4
 _MIN_OTHER_PART = 2
+# A number in a name ("第2026", "1998") is as often a year typed for its own sake; only a long one
+# (a licence or phone number) says the password was made from the name.
+_MIN_DIGITS_PART = 6
 
 
 def _normal(text: str) -> str:
@@ -43,7 +46,13 @@ def _parts(text: str) -> set[str]:
     "ABC建设有限公司" gives itself, "abc" (too short) and "建设有限公司"."""
     whole = _normal(text)
     runs = [whole, *re.findall(r"[a-z0-9]+|[^a-z0-9]+", whole)]
-    return {run for run in runs if len(run) >= (_MIN_ASCII_PART if run.isascii() else _MIN_OTHER_PART)}
+    return {run for run in runs if len(run) >= _least(run)}
+
+
+def _least(run: str) -> int:
+    if run.isdigit():
+        return _MIN_DIGITS_PART
+    return _MIN_ASCII_PART if run.isascii() else _MIN_OTHER_PART
 
 
 def _edits(a: str, b: str, limit: int) -> int:

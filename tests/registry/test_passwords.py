@@ -62,6 +62,11 @@ def test_an_unrelated_password_is_accepted():
     assert account.check_password("Hengyang2026ok")
 
 
+def test_a_year_that_is_also_in_the_name_is_not_the_name():
+    account = register(name="衡阳第2026建设工程有限公司", password="Bench2026pass")
+    assert account.check_password("Bench2026pass")
+
+
 def test_every_problem_is_named_in_chinese_at_once():
     problems = passwords.password_problems("1234567", Account(username="x", display_name="李雷"))
     assert problems == [
