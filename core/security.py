@@ -43,6 +43,7 @@ def _origin(url: str) -> str:
 
 
 def content_security_policy(*, admin: bool = False) -> str:
+    """The policy; `admin` lets inline styles through (pages not written here)."""
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",
@@ -69,7 +70,11 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         # Built per response (a few string joins): the agent's address is a setting tests change.
-        policy = content_security_policy(admin=request.path.startswith("/admin/"))
+        # Django's admin templates, and with DEBUG its technical 404/500 pages, carry inline styles.
+        inline_styles = request.path.startswith("/admin/") or (
+            settings.DEBUG and response.status_code in (404, 500)
+        )
+        policy = content_security_policy(admin=inline_styles)
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

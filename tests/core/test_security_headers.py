@@ -111,3 +111,13 @@ def test_django_own_words_are_chinese_whatever_the_browser_prefers(client):
     assert response["Content-Language"] == "zh-hans"
     assert "Password:" not in response.content.decode()
     assert "密码" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_debug_pages_keep_their_styles_only_with_debug(client, settings):
+    settings.DEBUG = True
+    debug_page = client.get("/no-such-page/", secure=True)
+    assert "style-src 'self' 'unsafe-inline'" in debug_page["Content-Security-Policy"]
+    settings.DEBUG = False
+    production = client.get("/no-such-page/", secure=True)
+    assert "style-src 'self';" in production["Content-Security-Policy"]
