@@ -95,6 +95,15 @@ class IssuerRow:
         names = verify.CERT_ALGORITHMS
         return "、".join(names[a] for a in self.issuer.allowed_algorithms) or names[self.issuer.algorithm]
 
+    @property
+    def algorithm_label(self) -> str:
+        return verify.CERT_ALGORITHMS[self.issuer.algorithm]
+
+    @property
+    def rsa_applies(self) -> bool:
+        """Whether the least RSA size means anything for this issuer's holders."""
+        return "rsa" in (self.issuer.allowed_algorithms or [self.issuer.algorithm])
+
 
 def issuers_public(*, now: dt.datetime) -> list[IssuerRow]:
     """The enabled issuers whose path is wholly enabled, roots before their intermediates."""

@@ -196,6 +196,7 @@ def test_public_list_of_issuers_shows_hierarchy_crl_and_policy(client, ostrusted
     assert "本平台支持的CA机构" in page
     assert "OpenSSL根CA（P-256） → OpenSSL中级CA（P-256） → OpenSSL下级中级CA（超出路径长度）" in page
     assert "2048位" in page and "发布于" in page
+    assert "<td>ECDSA P-256</td>" in page and "<td>P256</td>" not in page  # names, not codes
     assert "/pki/issuers/" in client.get("/pki/detect/").content.decode()
 
 
