@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest
-from django.urls import include, path
+from django.contrib.auth.views import PasswordChangeView
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import include, path, reverse
 
-from registry.admin import LockoutAdminLoginForm
+from registry.admin import LockoutAdminLoginForm, LockoutAdminPasswordChangeForm
 from review.models import StaffMember
 
 admin.site.site_header = "ggzy 后台管理"
@@ -23,6 +24,20 @@ def _platform_operators_only(request: HttpRequest) -> bool:
 admin.site.has_permission = _platform_operators_only  # type: ignore[method-assign]
 # The admin's login counts failures toward, and honours, the one lockout every login form shares.
 admin.site.login_form = LockoutAdminLoginForm
+
+
+def _password_change(request: HttpRequest, extra_context: dict | None = None) -> HttpResponseBase:
+    """Django's admin 修改密码 with the lockout's form (AdminSite names its form in code, not a setting)."""
+    request.current_app = admin.site.name
+    return PasswordChangeView.as_view(
+        form_class=LockoutAdminPasswordChangeForm,
+        success_url=reverse("admin:password_change_done", current_app=admin.site.name),
+        template_name="registration/password_change_form.html",
+        extra_context={**admin.site.each_context(request), **(extra_context or {})},
+    )(request)
+
+
+admin.site.password_change = _password_change  # type: ignore[method-assign,assignment]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

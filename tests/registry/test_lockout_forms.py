@@ -125,3 +125,30 @@ def test_a_reset_by_email_lifts_the_lock_for_the_admin_too(operator, client):
     assert done.status_code == 302
     response = admin_login(Client(), operator.username, "Fresh2026pass")
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_the_admins_change_password_form_counts_toward_the_lock(operator):
+    client = Client()
+    client.force_login(operator)
+
+    def change(old: str):
+        new = {"new_password1": "Another2026pass", "new_password2": "Another2026pass"}
+        return client.post("/admin/password_change/", {"old_password": old, **new})
+
+    for _ in range(4):
+        assert change(WRONG).status_code == 200
+    assert LOCKED.search(change(WRONG).content.decode())
+    refused = change(PASSWORD)  # the right old password, while locked
+    assert LOCKED.search(refused.content.decode())
+    operator.refresh_from_db()
+    assert operator.check_password(PASSWORD)  # unchanged
+
+
+def test_the_admins_change_password_form_still_changes_it(operator):
+    client = Client()
+    client.force_login(operator)
+    new = {"new_password1": "Another2026pass", "new_password2": "Another2026pass"}
+    response = client.post("/admin/password_change/", {"old_password": PASSWORD, **new})
+    assert response.status_code == 302 and response["Location"].endswith("/admin/password_change/done/")
+    operator.refresh_from_db()
+    assert operator.check_password("Another2026pass")
