@@ -163,6 +163,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 if env_bool("GGZY_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies stand before the site, each appending to X-Forwarded-For (nginx:
+# `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`); the audit log's client address is
+# read from there. 0: the address the connection came from.
+GGZY_PROXY_COUNT = int(env("GGZY_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "zh-hans"
 # The only language of the UI: LocaleMiddleware would otherwise give Django's own texts (form errors,

@@ -4,6 +4,7 @@ How a session authenticated is kept in the session (AUTH_METHOD_KEY): password o
 The rules of 003 §4 (what only a certificate login may submit) read it through actor_for().
 """
 
+import ipaddress
 import math
 from datetime import timedelta
 from typing import Any
@@ -65,7 +66,24 @@ class LoginNameBackend(ModelBackend):
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The address the audit log records. Behind GGZY_PROXY_COUNT reverse proxies each appends the
+    address it got the request from to X-Forwarded-For, so the client's is that many from the right;
+    anything further left was written by the client and proves nothing."""
+    proxies = settings.GGZY_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies and _is_address(forwarded[-proxies]):
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_address(text: str) -> bool:
+    # A proxy set up wrongly passes on whatever the client wrote; the audit column takes addresses only.
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def actor_for(request: HttpRequest) -> Actor:
