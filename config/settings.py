@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GGZY_VAR_DIR", BASE_DIR / "var"))
@@ -23,35 +24,37 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = env(name)
+    # A typo such as SECURE_COOKIES=ture must stop the start, not quietly turn a protection off.
+    value = env(name).strip().lower()
     if not value:
         return default
-    return value.lower() in {"1", "true", "yes", "on"}
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={env(name)!r} is not a yes/no value; use one of {', '.join(_TRUE + _FALSE)}"
+    )
 
 
-def _dev_secret_key() -> str:
-    # A development key made once per checkout and kept out of git, so sessions survive restarts
-    # without anybody committing a key.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-    return path.read_text(encoding="utf-8").strip()
-
-
-def _dev_token(name: str) -> str:
-    # Like the development key: random, made once per checkout under var/, never committed. The
-    # platform and the demo CA run in one process in development, so both ends read the same file.
+def _dev_secret(name: str, size: int = 32) -> str:
+    # A development secret (the key, a token) made once per checkout under var/ and kept out of git,
+    # so sessions survive restarts without anybody committing a secret. The platform and the demo CA
+    # run in one process in development, so both ends of a token read the same file.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / name
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.write_text(secrets.token_urlsafe(size), encoding="utf-8")
     return path.read_text(encoding="utf-8").strip()
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY") or _dev_secret_key()
+SECRET_KEY = env("SECRET_KEY") or _dev_secret("secret_key", 50)
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -229,9 +232,9 @@ GGZY_TRUST_DIR = Path(env("GGZY_TRUST_DIR", str(VAR_DIR / "trust")))
 # receiver compares). Without configuration both ends point at the demo CA (democa/) on this
 # server, so `make run` works end to end.
 GGZY_CA_INTAKE_URL = env("GGZY_CA_INTAKE_URL", "http://127.0.0.1:8000/democa/intake/")
-GGZY_CA_INTAKE_TOKEN = env("GGZY_CA_INTAKE_TOKEN") or _dev_token("ca_intake_token")
+GGZY_CA_INTAKE_TOKEN = env("GGZY_CA_INTAKE_TOKEN") or _dev_secret("ca_intake_token")
 GGZY_CA_CALLBACK_URL = env("GGZY_CA_CALLBACK_URL", "http://127.0.0.1:8000/registry/ca-applications/callback/")
-GGZY_CA_CALLBACK_TOKEN = env("GGZY_CA_CALLBACK_TOKEN") or _dev_token("ca_callback_token")
+GGZY_CA_CALLBACK_TOKEN = env("GGZY_CA_CALLBACK_TOKEN") or _dev_secret("ca_callback_token")
 # The demo CA stands in for the CA company's system. Its URLs are mounted only when this is on:
 # by default with DEBUG (as `make run` sets it), so a production site never exposes a fake CA
 # unless GGZY_DEMO_CA=1 asks for one.
@@ -245,6 +248,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
 # use a TSA over HTTP, ours at /signing/tsa/ on another deployment or a commercial one.
 GGZY_TSA_URL = env("GGZY_TSA_URL", "")
 GGZY_TSA_DIR = Path(env("GGZY_TSA_DIR", str(VAR_DIR / "tsa")))
+# Encrypts the TSA's key file (tsa.key.pem) when set; GGZY_TSA_KEY_PASSWORD_FILE for a container secret.
+GGZY_TSA_KEY_PASSWORD = env("GGZY_TSA_KEY_PASSWORD")
 
 # The worker's queue (centers/queue.py, Huey): empty puts it in a SQLite file under var/ (nothing to
 # install; `make run` uses it); `sqlite:///path` names another file; `redis://host:port/db` uses Redis,
@@ -253,7 +258,7 @@ GGZY_QUEUE_URL = env("GGZY_QUEUE_URL", "")
 GGZY_QUEUE_NAME = env("GGZY_QUEUE_NAME", "ggzy")
 # The registry's change feed of subjects (/registry/feed/subjects/), read by centers deployed apart
 # (centers/follow.py) with this bearer token.
-GGZY_FEED_TOKEN = env("GGZY_FEED_TOKEN") or _dev_token("feed_token")
+GGZY_FEED_TOKEN = env("GGZY_FEED_TOKEN") or _dev_secret("feed_token")
 # A center deployed apart follows the registry's feed at this URL as this center (its code); the
 # worker then reads it every second. Empty in the all-in-one deployment, where the worker delivers
 # to every center directly.

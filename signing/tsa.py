@@ -62,6 +62,13 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _key_password() -> str:
+    # Through settings (config.settings.env), so GGZY_TSA_KEY_PASSWORD_FILE works like every secret.
+    from django.conf import settings
+
+    return str(settings.GGZY_TSA_KEY_PASSWORD)
+
+
 class Rejected(Exception):
     """A request the TSA will not stamp: becomes a `rejection` status, never leaves `respond()`."""
 
@@ -260,7 +267,7 @@ def load_tsa(directory: Path) -> TimeStampAuthority:
     """The TSA kept in `directory`: tsa.key.pem (PKCS#8, encrypted if GGZY_TSA_KEY_PASSWORD is set),
     tsa.crt and root.crt."""
     key_pem, cert_pem, root_pem = (_read(directory / name) for name in TSA_FILES)
-    password = os.environ.get(KEY_PASSWORD_ENV)
+    password = _key_password()
     try:
         key = serialization.load_pem_private_key(key_pem, password.encode() if password else None)
     except (TypeError, ValueError) as error:
@@ -389,7 +396,7 @@ def make_demo_tsa(directory: Path, *, algorithm: str = "rsa", force: bool = Fals
     root_key, tsa_key = _generate_key(algorithm), _generate_key(algorithm)
     root = _root_certificate(root_key, now)
     tsa = _tsa_certificate(tsa_key, root, root_key, now)
-    password = os.environ.get(KEY_PASSWORD_ENV)
+    password = _key_password()
     encryption: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(password.encode()) if password else serialization.NoEncryption()
     )

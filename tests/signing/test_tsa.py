@@ -394,13 +394,14 @@ def test_a_key_that_is_not_the_certificates_is_refused(tsa_dirs, tmp_path):
         tsa.load_tsa(tmp_path)
 
 
-def test_key_password_from_the_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv(tsa.KEY_PASSWORD_ENV, "演示口令")
+def test_key_password_from_the_settings(tmp_path, settings):
+    # config/settings.py reads GGZY_TSA_KEY_PASSWORD (or its *_FILE) through env().
+    settings.GGZY_TSA_KEY_PASSWORD = "演示口令"
     tsa.make_demo_tsa(tmp_path, algorithm="p256")
     assert b"ENCRYPTED PRIVATE KEY" in (tmp_path / tsa.KEY_FILE).read_bytes()
     granted(tsa.load_tsa(tmp_path).respond(request_der()))
 
-    monkeypatch.delenv(tsa.KEY_PASSWORD_ENV)
+    settings.GGZY_TSA_KEY_PASSWORD = ""
     with pytest.raises(RuntimeError, match=tsa.KEY_PASSWORD_ENV):
         tsa.load_tsa(tmp_path)
 
