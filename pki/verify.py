@@ -27,6 +27,7 @@ from cryptography import x509 as crypto_x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from django.utils import timezone
 
 from core.errors import DomainError
 from pki import checks
@@ -305,8 +306,8 @@ def find_anchor(cert: x509.Certificate, anchors: Iterable[Anchor]) -> Anchor:
 
 
 def local_time(moment: dt.datetime) -> str:
-    # China Standard Time, the only one the platform's users read.
-    return (moment + dt.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    # The platform's time (settings.TIME_ZONE, Asia/Shanghai), the only one its users read.
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @lru_cache(maxsize=256)

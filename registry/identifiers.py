@@ -1,9 +1,10 @@
 """Validation of Chinese identifiers, with messages that name the wrong character.
 
-Pure Python on purpose (no Django): forms, services, the importer and the local
-agent all share these rules. Positions in messages are 1-based and count the
-characters of the normalised code (spaces and hyphens removed), which is how the
-standards number them.
+Plain Python on purpose: forms, services and the importer share these rules. The one
+Django call is today's date, which is the platform's (Beijing time), not the server's
+(UTC): an ID number born on 12-03 is valid from 00:00 on 12-03 in Beijing. Positions
+in messages are 1-based and count the characters of the normalised code (spaces and
+hyphens removed), which is how the standards number them.
 
 Sources (see /work/shared/DOMAIN.md section 1):
 - 统一社会信用代码: GB 32100-2015.
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 # --- Messages (constants so tests can assert them) ---------------------------
 
@@ -201,7 +204,7 @@ def check_resident_id(code: str, *, today: datetime.date | None = None) -> CodeC
         return _fail(ID_DATE_INVALID.format(date=digits))
     if birth.year < ID_EARLIEST_BIRTH_YEAR:
         return _fail(ID_DATE_TOO_EARLY.format(date=digits))
-    if birth > (today or datetime.date.today()):
+    if birth > (today or timezone.localdate()):
         return _fail(ID_DATE_FUTURE.format(date=digits))
     expected = resident_id_check_char(code[:17])
     if code[17] != expected:
