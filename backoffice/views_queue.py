@@ -116,9 +116,7 @@ def item(request: StaffRequest, pk: int) -> HttpResponse:
             "undecided": undecided,
             "mine": found.claimed_by_id == request.user.pk,
             "refusal": services.may_handle(request.staff, found),
-            "description": describe(
-                kind=found.kind, target_type=found.target_type, target_id=found.target_id, title=found.title
-            ),
+            "description": describe(found),
             "history": selectors.item_history(found),
         },
     )

@@ -159,7 +159,7 @@ def subject_type_remove(request: StaffRequest, center: str, pk: int, type: str) 
     if request.method == "POST" and form.is_valid():
         # Imported here: the back-office loads (and serves everything else) whatever state the
         # centers app's services are in; removing a type is theirs (permissions it gave go too).
-        from centers.permissions import subject_type_remove as remove
+        from centers.subject_types import subject_type_remove as remove
 
         try:
             remove(

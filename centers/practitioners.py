@@ -13,7 +13,6 @@ import re
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from centers import people_rules as rules
@@ -25,13 +24,11 @@ from centers.models import (
     PractitionerField,
     SubjectType,
 )
-from centers.permissions import center_of_review
 from core.audit import Actor, audit_log
 from core.errors import DomainError, IncompleteError, NotFound, StateError
 from registry.identifiers import check_resident_id, normalize_code
 from registry.models import Attachment
-from review.handlers import review_handler_register
-from review.models import ReviewKind, StaffRole
+from review.models import ReviewItem, ReviewKind, StaffRole
 from review.services import review_open, review_withdraw
 
 
@@ -318,13 +315,12 @@ def practitioner_withdraw(*, actor: Actor, practitioner: Practitioner) -> Practi
 # --- the review queue's decisions ------------------------------------------------------------
 
 
-def _decide(actor: Actor, target_id: str, opinion: str, action: str) -> Practitioner:
-    center = center_of_review(ReviewKind.PRACTITIONER, Practitioner, target_id, claimed=True)
+def _decide(actor: Actor, item: ReviewItem, opinion: str, action: str) -> Practitioner:
     locked = (
-        Practitioner.objects.at(center)
+        Practitioner.objects.at(item.center)
         .select_for_update()
         .select_related("center_subject", "center")
-        .filter(pk=int(target_id))
+        .filter(pk=int(item.target_id))
         .first()
     )
     if locked is None:
@@ -337,53 +333,9 @@ def _decide(actor: Actor, target_id: str, opinion: str, action: str) -> Practiti
     return locked
 
 
-def practitioner_approve(actor: Actor, target_id: str, opinion: str) -> Practitioner:
-    return _decide(actor, target_id, opinion, "approve")
+def practitioner_approve(*, actor: Actor, item: ReviewItem, opinion: str) -> Practitioner:
+    return _decide(actor, item, opinion, "approve")
 
 
-def practitioner_reject(actor: Actor, target_id: str, opinion: str) -> Practitioner:
-    return _decide(actor, target_id, opinion, "reject")
-
-
-def attachment_links(references: dict[str, dict], labels: dict[str, str]) -> list[tuple[str, str]]:
-    """(label, download URL) of each stored 电子件 reference, in the labels' order."""
-    return [
-        (
-            f"{label}：{references[slot]['name']}",
-            reverse("backoffice:attachment", args=[references[slot]["id"]]),
-        )
-        for slot, label in labels.items()
-        if references.get(slot)
-    ]
-
-
-def practitioner_describe(target_id: str) -> dict:
-    """What the reviewer reads on the queue's item page."""
-    center = center_of_review(ReviewKind.PRACTITIONER, Practitioner, target_id)
-    person = Practitioner.objects.at(center).select_related("center_subject__subject").get(pk=int(target_id))
-    agency = person.center_subject.subject
-    rows = [
-        ("所属单位", f"{agency.name}（{agency.code}）"),
-        ("从业类别", person.get_field_display()),
-        ("姓名", person.name),
-        ("身份证号码", person.id_number),
-        ("手机号码", person.phone or "—"),
-        ("职务", person.position or "—"),
-        ("职称", person.title or "—"),
-        ("执业资格证书编号", person.qualification_no or "—"),
-    ]
-    if person.decision_opinion:
-        rows.append(("上次审核意见", person.decision_opinion))
-    return {
-        "title": f"{center.short_name}·{person.get_field_display()}从业人员：{person.name}",
-        "rows": rows,
-        "attachments": attachment_links(person.documents, rules.DOCUMENT_SLOTS),
-    }
-
-
-review_handler_register(
-    ReviewKind.PRACTITIONER,
-    approve=practitioner_approve,
-    reject=practitioner_reject,
-    describe=practitioner_describe,
-)
+def practitioner_reject(*, actor: Actor, item: ReviewItem, opinion: str) -> Practitioner:
+    return _decide(actor, item, opinion, "reject")

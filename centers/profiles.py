@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from centers import permissions, rules
+from centers import grants, rules, selectors
 from centers.models import Center, CenterSource, CenterSubject, ProfileStatus, SubjectOrigin
 from centers.people_rules import unit_only
 from core.audit import Actor, audit_log
@@ -28,7 +27,6 @@ from pki.services import certificate_bind
 from registry import services as registry_services
 from registry.models import Account, AuthMethod, Subject, SubjectKind
 from review import services as review_services
-from review.handlers import review_handler_register
 from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
 from signing import services as signing_services
 from signing.models import Document, SealKind, Signature
@@ -63,8 +61,9 @@ def _guard(center: Center, entry: CenterSubject, action: str) -> None:
     raise StateError(rules.PROFILE_LOCKED.format(status=entry.get_profile_status_display()))
 
 
-def _locked(center: Center, center_subject: CenterSubject) -> CenterSubject:
-    # Re-read under a row lock so two tabs (or a tab and a reviewer) act one after the other.
+def entry_locked(center: Center, center_subject: CenterSubject) -> CenterSubject:
+    """The entry re-read under a row lock, so two tabs (or a tab and a reviewer) act one after
+    the other; the lock for anything that changes the entry (its profile, its types)."""
     return (
         CenterSubject.objects.at(center)
         .select_for_update(of=("self",))
@@ -182,7 +181,7 @@ def commitment_generate(*, actor: Actor, center: Center, center_subject: CenterS
         },
     )
     with transaction.atomic():
-        entry = _locked(center, center_subject)
+        entry = entry_locked(center, center_subject)
         _guard(center, entry, "commitment")
         previous = entry.commitment_id
         entry.commitment = document
@@ -225,7 +224,7 @@ def profile_save(
         raise DomainError(rules.REGISTRY_FIELDS_READ_ONLY)
     data = {key: value for key, value in data.items() if key in allowed}
     with transaction.atomic():
-        entry = _locked(center, center_subject)
+        entry = entry_locked(center, center_subject)
         _guard(center, entry, "save")
         _check_revision(entry, expected_revision)
         changed = sorted(k for k in allowed if entry.profile_draft.get(k) != data.get(k))
@@ -261,7 +260,7 @@ def profile_submit(
     unit_only(actor, "提交单位信息")
     now = now or timezone.now()
     with transaction.atomic():
-        entry = _locked(center, center_subject)
+        entry = entry_locked(center, center_subject)
         _guard(center, entry, "submit")
         _check_revision(entry, expected_revision)
         missing = missing_fields(entry)
@@ -274,7 +273,7 @@ def profile_submit(
         )
         if problem:
             raise DomainError(problem, field="refund_account_name")
-        types = permissions.effective_types(center=center, center_subject=entry)
+        types = selectors.effective_types(center=center, center_subject=entry)
         if not types:
             raise DomainError(rules.NO_TYPES)
         document = (
@@ -325,7 +324,7 @@ def profile_withdraw(*, actor: Actor, center: Center, center_subject: CenterSubj
     """「撤回」 before the center decides: back to editing, the queue item withdrawn."""
     unit_only(actor, "撤回单位信息")
     with transaction.atomic():
-        entry = _locked(center, center_subject)
+        entry = entry_locked(center, center_subject)
         _guard(center, entry, "withdraw")
         entry.profile_status = ProfileStatus.DRAFT
         entry.save(update_fields=["profile_status", "updated_at"])
@@ -357,7 +356,7 @@ def _approve(
     entry.decided_at = now
     entry.decision_opinion = opinion
     entry.save(update_fields=fields)
-    granted = permissions.permissions_grant(center=center, center_subject=entry, because=because, now=now)
+    granted = grants.permissions_grant(center=center, center_subject=entry, because=because, now=now)
     audit_log(
         actor=actor,
         action="center_profile.approved",
@@ -389,30 +388,29 @@ def review_waiting(*, center: Center, entry: CenterSubject) -> ReviewItem | None
 # --- the review queue's decisions on a profile (ReviewKind.PROFILE) ----------------------------------
 
 
-def _reviewed_entry(target_id: str) -> tuple[Center, CenterSubject]:
-    center = permissions.center_of_review(ReviewKind.PROFILE, CenterSubject, target_id, claimed=True)
+def _reviewed_entry(item: ReviewItem) -> CenterSubject:
     entry = (
-        CenterSubject.objects.at(center)
+        CenterSubject.objects.at(item.center)
         .select_for_update(of=("self",))
         .select_related("subject")
-        .filter(pk=target_id)
+        .filter(pk=item.target_id)
         .first()
     )
     if entry is None:
         raise NotFound()
     if entry.profile_status != ProfileStatus.SUBMITTED:
         raise StateError(rules.PROFILE_NOT_SUBMITTED)
-    return center, entry
+    return entry
 
 
-def _profile_approve(actor: Actor, target_id: str, opinion: str) -> None:
-    center, entry = _reviewed_entry(target_id)
-    because = rules.GRANTED_BY_REVIEW.format(**permissions.reviewer_line(actor, center))
+def profile_approve(*, actor: Actor, item: ReviewItem, opinion: str) -> None:
+    center, entry = item.center, _reviewed_entry(item)
+    because = rules.GRANTED_BY_REVIEW.format(**grants.reviewer_line(actor, center))
     _approve(actor=actor, center=center, entry=entry, because=because, opinion=opinion, now=timezone.now())
 
 
-def _profile_reject(actor: Actor, target_id: str, opinion: str) -> None:
-    center, entry = _reviewed_entry(target_id)
+def profile_reject(*, actor: Actor, item: ReviewItem, opinion: str) -> None:
+    entry = _reviewed_entry(item)
     # The draft stays as submitted: the unit fixes what the opinion says and submits again.
     entry.profile_status = ProfileStatus.REJECTED
     entry.decided_at = timezone.now()
@@ -423,57 +421,8 @@ def _profile_reject(actor: Actor, target_id: str, opinion: str) -> None:
         action="center_profile.rejected",
         target=entry,
         subject_id=entry.subject_id,
-        data={"center": center.code, "opinion": opinion},
+        data={"center": item.center.code, "opinion": opinion},
     )
-
-
-def _profile_describe(target_id: str) -> dict[str, Any]:
-    """What the reviewer reads: the registry's data, the profile as submitted, types, the seal."""
-    center = permissions.center_of_review(ReviewKind.PROFILE, CenterSubject, target_id)
-    entry = (
-        CenterSubject.objects.at(center)
-        .select_related("subject", "commitment")
-        .defer("commitment__pdf")
-        .get(pk=target_id)
-    )
-    labels = rules.PROFILE_LABELS
-    rows = [("统一社会信用代码", entry.subject.code), ("来源", entry.get_origin_display())]
-    rows += [
-        (labels[name], str(entry.profile_draft[name])) for name in labels if entry.profile_draft.get(name)
-    ]
-    held = permissions.types_of(center=center, center_subject=entry)
-    rows.append(("主体类型", "、".join(t.get_type_display() for t in held if t.effective_at) or "无"))
-    check = commitment_check(center=center, entry=entry)
-    seal = check.signature
-    rows.append(
-        (
-            "诚信承诺书",
-            f"已加盖单位公章（{seal.holder_name}，证书序列号 {seal.certificate_serial}，"
-            f"{timezone.localtime(seal.signed_at):%Y-%m-%d %H:%M}）"
-            if seal
-            else str(check.problem),
-        )
-    )
-    if entry.profile:
-        rows.append(("说明", "本单位已有审核通过的单位信息，此次为信息变更"))
-    attachments = []
-    if entry.commitment_id:
-        attachments.append(
-            (
-                "诚信承诺书（已签章PDF）",
-                reverse("backoffice:subject_commitment", args=[center.code, entry.pk]),
-            )
-        )
-    return {
-        "title": f"{center.short_name}·主体信息：{submitting_name(entry)}",
-        "rows": rows,
-        "attachments": attachments,
-    }
-
-
-review_handler_register(
-    ReviewKind.PROFILE, approve=_profile_approve, reject=_profile_reject, describe=_profile_describe
-)
 
 
 # --- 丰台: registration at a center of its own (002 §3) ------------------------------------------------

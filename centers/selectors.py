@@ -1,6 +1,6 @@
 """Reads of the centers' data, each checking access: missing and forbidden look alike."""
 
-from centers.models import Center, CenterSubject
+from centers.models import Center, CenterSubject, CenterSubjectType
 from core.errors import NotFound
 from registry.models import Subject
 
@@ -38,3 +38,14 @@ def center_entries_of(*, subject: Subject) -> dict[int, CenterSubject]:
         for center in Center.objects.all()
         for entry in CenterSubject.objects.at(center).filter(subject=subject)
     }
+
+
+def types_of(*, center: Center, center_subject: CenterSubject) -> list[CenterSubjectType]:
+    """The types held now (effective or waiting for review), in the order they were added."""
+    return list(CenterSubjectType.objects.at(center).filter(center_subject=center_subject, removed_at=None))
+
+
+def effective_types(*, center: Center, center_subject: CenterSubject) -> list[str]:
+    return [
+        t.type for t in types_of(center=center, center_subject=center_subject) if t.effective_at is not None
+    ]

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from centers import permissions, queue, rules
+from centers import queue, rules, subject_types
 from centers.models import (
     Center,
     CenterSource,
@@ -336,7 +336,7 @@ def center_subject_apply(
         for role in added:
             # The same rule as a type the unit adds here: once a profile is in force, a type the
             # center reviews (衡阳: 招标代理机构) waits for its review, whichever way it came.
-            permissions.subject_type_listed(actor=SYSTEM, center=center, entry=entry, type=role, now=now)
+            subject_types.subject_type_listed(actor=SYSTEM, center=center, entry=entry, type=role, now=now)
     _audit_synced(center, subject, entry, seq, effect="created" if created else "updated", types_added=added)
     return entry
 

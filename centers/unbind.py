@@ -15,15 +15,12 @@ from django.utils import timezone
 
 from centers import people_rules as rules
 from centers.models import Center, CenterSubject, RequestStatus, UnbindReason, UnbindRequest
-from centers.permissions import center_of_review
-from centers.practitioners import attachment_links
 from core.audit import Actor, audit_log
 from core.errors import DomainError, NotFound, StateError
 from pki import services as pki_services
 from pki.models import BoundCertificate
 from pki.selectors import certificates_for
 from registry.models import Attachment
-from review.handlers import review_handler_register
 from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
 from review.services import review_open, review_withdraw
 
@@ -204,9 +201,8 @@ def unbind_request_withdraw(*, actor: Actor, unbind_request: UnbindRequest) -> U
 # --- the review queue's decisions ------------------------------------------------------------
 
 
-def _decide(actor: Actor, target_id: str, opinion: str, approve: bool) -> UnbindRequest:
-    center = center_of_review(ReviewKind.UNBIND, UnbindRequest, target_id, claimed=True)
-    locked = _locked(center.pk, int(target_id))
+def _decide(actor: Actor, item: ReviewItem, opinion: str, approve: bool) -> UnbindRequest:
+    locked = _locked(item.center_id, int(item.target_id))
     _guard(locked, "处理")
     if approve and locked.certificate.unbound_at is None:
         pki_services.certificate_unbind_on_request(
@@ -222,41 +218,9 @@ def _decide(actor: Actor, target_id: str, opinion: str, approve: bool) -> Unbind
     return locked
 
 
-def unbind_approve(actor: Actor, target_id: str, opinion: str) -> UnbindRequest:
-    return _decide(actor, target_id, opinion, approve=True)
+def unbind_approve(*, actor: Actor, item: ReviewItem, opinion: str) -> UnbindRequest:
+    return _decide(actor, item, opinion, approve=True)
 
 
-def unbind_reject(actor: Actor, target_id: str, opinion: str) -> UnbindRequest:
-    return _decide(actor, target_id, opinion, approve=False)
-
-
-def unbind_describe(target_id: str) -> dict:
-    """What technical support reads on the queue's item page."""
-    center = center_of_review(ReviewKind.UNBIND, UnbindRequest, target_id)
-    request = (
-        UnbindRequest.objects.at(center)
-        .select_related("center_subject__subject", "certificate")
-        .get(pk=int(target_id))
-    )
-    unit, bound = request.center_subject.subject, request.certificate
-    rows = [
-        ("申请单位", f"{unit.name}（{unit.code}）"),
-        ("证书持有者", f"{bound.holder_name}（{bound.holder_code}）"),
-        ("证书序列号", bound.serial),
-        ("有效期至", f"{timezone.localtime(bound.not_after):%Y-%m-%d}"),
-        ("解绑原因", request.get_reason_display()),
-        ("情况说明", request.explanation or "—"),
-    ]
-    return {
-        "title": f"{center.short_name}·证书解绑：{unit.name}（序列号 {bound.serial}）",
-        "rows": rows,
-        "attachments": attachment_links(
-            {"letter": request.letter, "licence": request.licence},
-            {"letter": "解绑申请书", "licence": "营业执照"},
-        ),
-    }
-
-
-review_handler_register(
-    ReviewKind.UNBIND, approve=unbind_approve, reject=unbind_reject, describe=unbind_describe
-)
+def unbind_reject(*, actor: Actor, item: ReviewItem, opinion: str) -> UnbindRequest:
+    return _decide(actor, item, opinion, approve=False)

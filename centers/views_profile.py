@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from centers import forms, permissions, profiles, rules, selectors
+from centers import forms, grants, profiles, roles, rules, selectors, subject_types
 from centers.models import Center, CenterSource, CenterSubject, ProfileStatus, SubjectType
 from centers.views_base import CenterRequest, center_page
 from core.errors import ConflictError, DomainError, IncompleteError, NotFound
@@ -38,9 +38,9 @@ def center_context(request: CenterRequest, active: str, **extra: Any) -> dict[st
     center, entry = request.center, request.center_subject
     held = extra.pop("types", None)
     if held is None:
-        held = permissions.types_of(center=center, center_subject=entry)
+        held = selectors.types_of(center=center, center_subject=entry)
     effective = [t.type for t in held if t.effective_at is not None]
-    role = permissions.role_from(request.session, center, effective)
+    role = roles.role_from(request.session, center, effective)
     return {
         "center": center,
         "entry": entry,
@@ -114,7 +114,7 @@ def home(request: CenterRequest) -> HttpResponse:
             "steps": steps,
             "next_step": next_step,
             "registry_rows": _registry_rows(entry),
-            "permissions": permissions.permissions_listed(center=center, center_subject=entry),
+            "permissions": grants.permissions_listed(center=center, center_subject=entry),
             "certificate_notice": _certificate_name_notice(request, entry, context["unit_name"]),
         },
     )
@@ -330,11 +330,11 @@ def commitment(request: CenterRequest) -> HttpResponse:
 @center_page
 def types(request: CenterRequest) -> HttpResponse:
     center, entry = request.center, request.center_subject
-    held = permissions.types_of(center=center, center_subject=entry)
+    held = selectors.types_of(center=center, center_subject=entry)
     form = forms.TypeAddForm(request.POST or None, held={t.type for t in held})
     if request.method == "POST" and form.is_valid():
         try:
-            added = permissions.subject_type_add(
+            added = subject_types.subject_type_add(
                 actor=actor_for(request), center=center, center_subject=entry, type=form.cleaned_data["type"]
             )
         except DomainError as error:
@@ -370,7 +370,7 @@ def role(request: CenterRequest) -> HttpResponse:
     home_url = reverse("centers:home", args=[center.code])
     if request.method == "POST" and form.is_valid():
         try:
-            picked = permissions.role_pick(request, center, entry, form.cleaned_data["role"])
+            picked = roles.role_pick(request, center, entry, form.cleaned_data["role"])
         except DomainError as error:
             form.add_error("role", error.message)
         else:

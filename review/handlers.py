@@ -2,24 +2,31 @@
 
 The queue knows items by kind; the owning app registers, once at start-up (its AppConfig.ready),
 two functions per kind, and optionally a third that tells the reviewer what is being decided.
-approve and reject run inside the decision's transaction, so the item's decision and its effect
-(a profile approved, permissions granted, a certificate unbound) commit together.
+approve and reject run inside the decision's transaction and get the item locked by it (its
+center joined), so the item's decision and its effect (a profile approved, permissions granted, a
+certificate unbound) commit together, and the owner reaches the target through that center.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ObjectDoesNotExist
 
 from core.audit import Actor
 from core.errors import NotFound
+from review.models import ReviewItem
 
-# (actor, target id, opinion) -> None; raise DomainError to refuse the decision.
-Decide = Callable[[Actor, str, str], Any]
-# target id -> {"title": str, "rows": [(label, value)], "links": [(label, url)],
-#               "attachments": [(label, url)]}; every key but "title" may be left out.
-Describe = Callable[[str], dict[str, Any]]
+
+class Decide(Protocol):
+    """approve(actor=..., item=..., opinion=...); raise DomainError to refuse the decision."""
+
+    def __call__(self, *, actor: Actor, item: ReviewItem, opinion: str) -> Any: ...
+
+
+# item -> {"title": str, "rows": [(label, value)], "links": [(label, url)],
+#          "attachments": [(label, url)]}; every key but "title" may be left out.
+Describe = Callable[[ReviewItem], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -61,18 +68,19 @@ def _pairs(value: Any) -> list[tuple[str, str]]:
     return [(str(label), "" if shown is None else str(shown)) for label, shown in (value or [])]
 
 
-def describe(*, kind: str, target_type: str, target_id: str, title: str) -> Description:
-    """The owning app's description of a target, or the bare facts the queue itself knows."""
+def describe(item: ReviewItem) -> Description:
+    """The owning app's description of the item's target, or the bare facts the queue itself knows."""
+    title = item.title
     fallback = Description(
         title=title,
-        rows=[("对象类型", target_type), ("对象编号", target_id)],
+        rows=[("对象类型", item.target_type), ("对象编号", item.target_id)],
         described=False,
     )
-    handler = HANDLERS.get(kind)
+    handler = HANDLERS.get(item.kind)
     if handler is None or handler.describe is None:
         return fallback
     try:
-        told = handler.describe(target_id)
+        told = handler.describe(item)
     except (ObjectDoesNotExist, NotFound):
         # The thing was deleted after it was queued; the item still shows what it was.
         return fallback

@@ -195,7 +195,7 @@ def review_decide(
         handler = HANDLERS.get(item.kind)
         if handler is None:
             raise StateError(rules.HANDLER_MISSING.format(kind=item.get_kind_display()))
-        (handler.approve if approve else handler.reject)(actor, item.target_id, opinion)
+        (handler.approve if approve else handler.reject)(actor=actor, item=item, opinion=opinion)
         item.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
         item.decided_by = actor.user
         item.decided_at = now or timezone.now()

@@ -3,7 +3,7 @@ unit's own profile, commitment and subject types stay with the unit (000 §6.2, 
 
 import pytest
 
-from centers import permissions, profiles
+from centers import profiles, subject_types
 from centers.models import ProfileStatus, SubjectType
 from centers.people_rules import UNIT_ONLY
 from core.errors import DomainError
@@ -54,11 +54,11 @@ def test_acting_person_cannot_add_a_subject_type_but_the_unit_can():
     account, entry = factories.make_entry()
     center = factories.center()
     with pytest.raises(DomainError) as added:
-        permissions.subject_type_add(
+        subject_types.subject_type_add(
             actor=acting_for(account), center=center, center_subject=entry, type=SubjectType.TENDEREE
         )
     assert added.value.message == UNIT_ONLY.format(action="新增主体类型")
-    added_by_unit = permissions.subject_type_add(
+    added_by_unit = subject_types.subject_type_add(
         actor=factories.actor(account), center=center, center_subject=entry, type=SubjectType.TENDEREE
     )
     assert added_by_unit.type == SubjectType.TENDEREE

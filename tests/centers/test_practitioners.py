@@ -303,12 +303,12 @@ def test_lists_are_per_field_and_per_agency():
 
 
 def test_the_reviewer_reads_the_person_and_their_documents():
-    from centers.practitioners import practitioner_describe
+    from centers.review_handlers import practitioner_describe
 
     account, entry = make_agency(center("changde"))
     person = make_practitioner(account, entry, state="submitted")
 
-    described = practitioner_describe(str(person.pk))
+    described = practitioner_describe(ReviewItem.objects.get(target_id=str(person.pk)))
 
     assert described["title"] == f"常德·工程建设从业人员：{person.name}"
     assert ("身份证号码", person.id_number) in described["rows"]

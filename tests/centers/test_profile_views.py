@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from centers import permissions, rules
+from centers import roles, rules
 from centers.models import ProfileStatus, SubjectOrigin, SubjectType
 from pki import services as pki_services
 from pki.sessions import CERTIFICATE_SESSION_KEY
@@ -280,13 +280,13 @@ def test_a_subject_with_several_types_picks_its_role_on_entering(certificate_cli
 
     picked = client.post("/centers/changde/role/", {"role": SubjectType.AGENCY, "next": "/centers/changde/"})
     assert picked["Location"] == "/centers/changde/"
-    assert client.session[permissions.ROLE_SESSION_KEY] == {"changde": "agency"}
+    assert client.session[roles.ROLE_SESSION_KEY] == {"changde": "agency"}
     home = page(client.get("/centers/changde/"))
     assert "当前角色：<strong>招标代理机构</strong>" in home and "切换角色" in home
 
     refused = client.post("/centers/changde/role/", {"role": SubjectType.BIDDER})
     assert refused.status_code == 200 and "选择一个有效的选项" in page(refused)
-    assert client.session[permissions.ROLE_SESSION_KEY] == {"changde": "agency"}
+    assert client.session[roles.ROLE_SESSION_KEY] == {"changde": "agency"}
 
 
 def test_one_type_needs_no_pick_and_current_role_answers_per_center(certificate_client):
@@ -295,14 +295,14 @@ def test_one_type_needs_no_pick_and_current_role_answers_per_center(certificate_
     request = RequestFactory().get("/")
     request.user = account
     request.session = {}
-    assert permissions.current_role(request, center("changde")) is None
-    assert permissions.current_role(request, center("hengyang")) == "bidder"
-    request.session = {permissions.ROLE_SESSION_KEY: {"changde": "tenderee"}}
-    assert permissions.current_role(request, center("changde")) == "tenderee"
-    assert permissions.current_role(request, center("fengtai")) is None  # not known there
+    assert roles.current_role(request, center("changde")) is None
+    assert roles.current_role(request, center("hengyang")) == "bidder"
+    request.session = {roles.ROLE_SESSION_KEY: {"changde": "tenderee"}}
+    assert roles.current_role(request, center("changde")) == "tenderee"
+    assert roles.current_role(request, center("fengtai")) is None  # not known there
     # A role no longer held (removed by staff) is not the current role any more.
-    request.session = {permissions.ROLE_SESSION_KEY: {"changde": "bidder"}}
-    assert permissions.current_role(request, center("changde")) is None
+    request.session = {roles.ROLE_SESSION_KEY: {"changde": "bidder"}}
+    assert roles.current_role(request, center("changde")) is None
 
 
 def test_an_outsider_cannot_open_anothers_center_pages(certificate_client):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from centers import permissions, profiles, rules
+from centers import grants, profiles, roles, rules, selectors, subject_types
 from centers.models import CenterPermission, CenterSubjectType, ProfileStatus, SubjectOrigin, SubjectType
 from core.audit import Actor
 from core.errors import ConflictError, DomainError, IncompleteError, NotFound, StateError
@@ -41,7 +41,7 @@ pytestmark = pytest.mark.django_db
 
 def codes(entry) -> set[str]:
     return set(
-        permissions.permissions_of(center=entry.center, center_subject=entry).values_list("code", flat=True)
+        grants.permissions_of(center=entry.center, center_subject=entry).values_list("code", flat=True)
     )
 
 
@@ -368,7 +368,7 @@ def test_the_reviewer_reads_what_was_submitted(key_for):
     account, entry = make_entry("hengyang", types=(SubjectType.AGENCY,))
     ready_to_submit(account, entry, key_for(account))
     submit(account, entry)
-    told = HANDLERS[ReviewKind.PROFILE].describe(str(entry.pk))
+    told = HANDLERS[ReviewKind.PROFILE].describe(ReviewItem.objects.get(target_id=str(entry.pk)))
     rows = dict(told["rows"])
     assert told["title"] == "衡阳·主体信息：常德诚信建设有限公司"
     assert rows["业务联系人"] == "赵敏" and rows["主体类型"] == "招标代理机构"
@@ -380,10 +380,12 @@ def test_the_reviewer_reads_what_was_submitted(key_for):
 
     # A type added after approval waits for review, and is described too.
     staff_decide(make_reviewer(entry.center), entry, ReviewKind.PROFILE, approve=True)
-    waiting = permissions.subject_type_add(
+    waiting = subject_types.subject_type_add(
         actor=actor(account), center=entry.center, center_subject=entry, type=SubjectType.TENDEREE
     )
-    told = HANDLERS[ReviewKind.SUBJECT_TYPE].describe(str(waiting.pk))
+    told = HANDLERS[ReviewKind.SUBJECT_TYPE].describe(
+        ReviewItem.objects.get(kind=ReviewKind.SUBJECT_TYPE, target_id=str(waiting.pk))
+    )
     assert dict(told["rows"])["通过后获得的业务权限"] == "项目登记、确认中标结果"
     assert dict(told["rows"])["已有主体类型"] == "招标代理机构"
 
@@ -475,7 +477,7 @@ def test_legacy_registry_fields_are_required_to_submit():
 
 
 def add(account, entry, subject_type):
-    return permissions.subject_type_add(
+    return subject_types.subject_type_add(
         actor=actor(account), center=entry.center, center_subject=entry, type=subject_type
     )
 
@@ -514,7 +516,7 @@ def test_after_approval_hengyang_reviews_an_added_agency_type(key_for):
     staff_decide(make_reviewer(entry.center), added, ReviewKind.SUBJECT_TYPE, approve=True)
     added.refresh_from_db()
     assert added.effective_at is not None and "venue_booking" in codes(entry)
-    assert permissions.effective_types(center=entry.center, center_subject=entry) == ["bidder", "agency"]
+    assert selectors.effective_types(center=entry.center, center_subject=entry) == ["bidder", "agency"]
 
 
 def test_a_rejected_type_is_removed_with_the_reason_and_may_be_asked_again(key_for):
@@ -546,7 +548,7 @@ def test_a_type_held_is_not_added_twice_and_none_is_added_during_review(key_for)
 
 
 def remove(who, entry, subject_type, reason="单位申请删除"):
-    return permissions.subject_type_remove(
+    return subject_types.subject_type_remove(
         actor=Actor(user=who, auth_method="certificate"),
         center=entry.center,
         center_subject=entry,
@@ -652,10 +654,10 @@ def test_the_role_picked_must_be_a_type_held():
     request = RequestFactory().get("/")
     request.session = {}
     with pytest.raises(DomainError) as refused:
-        permissions.role_pick(request, entry.center, entry, SubjectType.BIDDER)
+        roles.role_pick(request, entry.center, entry, SubjectType.BIDDER)
     assert refused.value.message == rules.ROLE_NOT_HELD.format(type="投标人")
-    assert permissions.role_pick(request, entry.center, entry, SubjectType.AGENCY) == "agency"
-    assert request.session[permissions.ROLE_SESSION_KEY] == {"changde": "agency"}
+    assert roles.role_pick(request, entry.center, entry, SubjectType.AGENCY) == "agency"
+    assert request.session[roles.ROLE_SESSION_KEY] == {"changde": "agency"}
 
 
 def test_staff_of_the_center_open_the_sealed_commitment_others_do_not(key_for, client):

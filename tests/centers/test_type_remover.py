@@ -3,7 +3,7 @@ whose roles grant 删除主体类型, at the subject's center."""
 
 import pytest
 
-from centers import permissions, rules
+from centers import rules, subject_types
 from centers.models import CenterSubjectType, SubjectType
 from core.audit import Actor
 from core.errors import DomainError
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def remove(who, entry):
-    return permissions.subject_type_remove(
+    return subject_types.subject_type_remove(
         actor=Actor(user=who, auth_method="password"),
         center=entry.center,
         center_subject=entry,

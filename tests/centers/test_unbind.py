@@ -8,13 +8,14 @@ from django.utils import timezone
 from centers import people_rules as rules
 from centers import unbind
 from centers.models import RequestStatus
+from centers.review_handlers import unbind_describe
 from core.errors import DomainError, StateError
 from core.models import AuditEntry
 from pki import rules as pki_rules
 from pki import services as pki_services
 from pki.models import BoundCertificate
 from review import rules as review_rules
-from review.models import ReviewKind, ReviewStatus, StaffRole
+from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
 from tests.centers.factories import center
 from tests.centers.people_factories import (
     acting_for,
@@ -216,7 +217,7 @@ def test_technical_support_reads_the_request_and_opens_its_letter(bidder, client
     account, entry, bound = bidder
     made = make_unbind_request(account, entry, bound)
 
-    described = unbind.unbind_describe(str(made.pk))
+    described = unbind_describe(ReviewItem.objects.get(kind=ReviewKind.UNBIND, target_id=str(made.pk)))
 
     assert described["title"] == f"丰台·证书解绑：{account.subject.name}（序列号 {bound.serial}）"
     assert ("解绑原因", "证书遗失或损坏") in described["rows"]

@@ -99,8 +99,8 @@ def open_item(
 
 
 def _decide(status: str):
-    def handler(actor: Actor, target_id: str, opinion: str) -> None:
-        entry = CenterSubject.unscoped.select_for_update().get(pk=target_id)
+    def handler(*, actor: Actor, item: ReviewItem, opinion: str) -> None:
+        entry = CenterSubject.objects.at(item.center).select_for_update().get(pk=item.target_id)
         entry.profile_status = status
         entry.decision_opinion = opinion
         entry.decided_at = timezone.now()
@@ -109,14 +109,14 @@ def _decide(status: str):
     return handler
 
 
-def _refuse(actor: Actor, target_id: str, opinion: str) -> None:
+def _refuse(*, actor: Actor, item: ReviewItem, opinion: str) -> None:
     # Changes the target first, so a test can prove the refusal rolled the change back.
-    _decide(ProfileStatus.APPROVED)(actor, target_id, opinion)
+    _decide(ProfileStatus.APPROVED)(actor=actor, item=item, opinion=opinion)
     raise DomainError(REFUSED)
 
 
-def _describe(target_id: str) -> dict:
-    entry = CenterSubject.unscoped.select_related("subject").get(pk=target_id)
+def _describe(item: ReviewItem) -> dict:
+    entry = CenterSubject.objects.at(item.center).select_related("subject").get(pk=item.target_id)
     return {
         "title": f"{entry.subject.name}的主体信息",
         "rows": [
