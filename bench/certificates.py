@@ -1,6 +1,6 @@
 """Certificate login (000 §6): how many signed logins one core checks, and a login over HTTP.
 
-For each of RSA-2048, ECDSA P-256 and SM2 a demo issuer (pki.issuing) is trusted through the
+For each of RSA-2048, ECDSA P-256 and SM2 a demo issuer (democa.issuing) is trusted through the
 trust loader, with a CRL of 10,000 revoked serials installed, and a few units are registered, each
 holding a certificate of that issuer. Each holder logs in once untimed (the first login binds the
 certificate); what is timed is the login of a bound certificate, as on every ordinary day.
@@ -16,7 +16,7 @@ certificate); what is timed is the login of a bound certificate, as on every ord
   loopback socket: POST /pki/challenge/, then POST /pki/login/ with the signature, each run in a
   fresh session (the login page is fetched first, untimed, for its CSRF cookie). The holder's
   signing between the two requests is left out of the round trip (a USB key's time, not the
-  server's) and shown on its own line; for SM2 it is mostly pki.issuing deriving the public point
+  server's) and shown on its own line; for SM2 it is mostly democa.issuing deriving the public point
   in pure Python, so it says nothing about a real key.
 """
 
@@ -46,9 +46,11 @@ from bench.dataset import unit_code, unit_name
 from bench.figures import show, spread
 from bench.register import PASSWORD
 from core.errors import DomainError
-from pki import issuing, services, verify
+from democa import issuing
+from democa.trust import trust_folder_write
+from pki import services, verify
 from pki.models import TrustedIssuer
-from pki.trust import trust_folder_write, trust_load
+from pki.trust import trust_load
 from registry.services import subject_register
 from tests import pkiparts
 

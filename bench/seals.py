@@ -1,6 +1,6 @@
 """Electronic seals: render a two-page 招标公告, seal it server side (without the PIN prompt), verify it.
 
-For each of RSA-2048 and ECDSA P-256 a demo issuer (pki.issuing) is trusted through the trust
+For each of RSA-2048 and ECDSA P-256 a demo issuer (democa.issuing) is trusted through the trust
 loader, with a CRL of REVOKED serials installed; one unit is registered with a certificate of that
 issuer bound to it, its 公章 made (signing.services.seal_create_unit), and its legal
 representative's personal seal tied to a second certificate of the same issuer. Time-stamps come
@@ -47,10 +47,11 @@ from bench.figures import show, spread, time_ms
 from bench.register import PASSWORD
 from core.audit import Actor
 from core.errors import DomainError
-from pki import issuing
+from democa import issuing
+from democa.trust import trust_folder_write
 from pki import services as pki_services
 from pki.models import TrustedIssuer
-from pki.trust import trust_folder_write, trust_load
+from pki.trust import trust_load
 from registry.identifiers import resident_id_check_char
 from registry.models import AuthMethod
 from registry.services import subject_register

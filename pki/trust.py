@@ -24,7 +24,6 @@ common_name, organization_name) or `ext:<dotted OID>`; the first one present win
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from django.utils import timezone
 
 from core.audit import SYSTEM, audit_log
 from core.errors import DomainError
-from pki import checks, issuing, verify
+from pki import checks, verify
 from pki.models import TrustedIssuer
 
 DEFAULT_NAME_FIELDS = ["subject:organization_name", "subject:common_name"]
@@ -184,22 +183,3 @@ def trust_load(directory: Path, *, disable_missing: bool = False) -> list[Truste
             TrustedIssuer.objects.exclude(slug__in=[i.slug for i in loaded]).update(enabled=False)
     order = {entry["slug"]: n for n, (entry, _, _) in enumerate(entries)}
     return sorted(loaded, key=lambda issuer: order[issuer.slug])
-
-
-def trust_folder_write(directory: Path, cas: dict[str, issuing.CA]) -> Path:
-    """Writes a trust folder describing CAs made by pki.issuing (the demo's and the tests'), each
-    with the places its certificates carry the holder's code; trust_load reads it like any other."""
-    directory.mkdir(parents=True, exist_ok=True)
-    entries = []
-    for slug, ca in cas.items():
-        (directory / f"{slug}.pem").write_text(ca.certificate_pem)
-        # JSON strings are valid TOML basic strings, so names and URLs need no escaping of their own.
-        entries.append(
-            f"[[issuer]]\nslug = {json.dumps(slug)}\nname = {json.dumps(ca.name, ensure_ascii=False)}\n"
-            f"certificate = {json.dumps(slug + '.pem')}\n"
-            f"code_fields = {json.dumps([ca.placement['unit'], ca.placement['person']])}\n"
-            f"name_fields = {json.dumps(DEFAULT_NAME_FIELDS)}\n"
-            + (f"crl_url = {json.dumps(ca.crl_url)}\n" if ca.crl_url else "")
-        )
-    (directory / "issuers.toml").write_text("\n".join(entries), encoding="utf-8")
-    return directory

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pki import issuing
+from democa import issuing
 
 
 def pdfsig(pdf: Path, anchors: list[bytes], workdir: Path) -> str:

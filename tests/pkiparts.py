@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from pki import issuing, verify
+from democa import issuing
+from pki import verify
 
 ORIGIN = "http://testserver"
 
@@ -42,9 +43,10 @@ def fresh_crl(ca: issuing.CA, revoked: list[tuple[int, dt.datetime]] = ()) -> by
 
 def trust(cas: dict[str, issuing.CA], folder: Any) -> dict[str, issuing.CA]:
     """These issuers in the trust store (slug = the dict's key), each with a current, empty CRL."""
+    from democa.trust import trust_folder_write
     from pki import services
     from pki.models import TrustedIssuer
-    from pki.trust import trust_folder_write, trust_load
+    from pki.trust import trust_load
 
     trust_load(trust_folder_write(folder, cas))
     for slug, ca in cas.items():

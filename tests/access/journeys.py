@@ -22,9 +22,9 @@ from centers import activation as activation_services
 from centers import practitioners as practitioner_services
 from centers.models import Center, CenterSubject, PractitionerField, SubjectType
 from core.audit import Actor
-from pki import issuing
+from democa import issuing
+from democa.management.commands.make_demo_pki import UNREGISTERED_CODE, UNREGISTERED_NAME
 from pki import services as pki_services
-from pki.management.commands.make_demo_pki import UNREGISTERED_CODE, UNREGISTERED_NAME
 from pki.models import BoundCertificate
 from registry.identifiers import resident_id_check_char
 from registry.management.commands import load_demo

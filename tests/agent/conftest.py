@@ -27,7 +27,7 @@ except ImportError:  # a checkout without `pip install -e agent`
 from ggzy_agent.config import AgentConfig
 from ggzy_agent.server import AgentServer
 
-from pki import issuing
+from democa import issuing
 
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 # Distinctive PINs, so that searching every response and log line for them finds any leak.

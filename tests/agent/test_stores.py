@@ -14,7 +14,7 @@ from ggzy_agent.config import AgentConfig
 from ggzy_agent.inventory import Inventory
 from ggzy_agent.softstore import decrypt_sm2_key
 
-from pki import issuing
+from democa import issuing
 
 from .conftest import PIN, SO_PIN, SOFTHSM, WRONG_PIN, verify_independently
 

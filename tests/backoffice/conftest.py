@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from pki import issuing
+from democa import issuing
 from tests import pkiparts
 from tests.review import parts
 from tests.review.conftest import handlers, refusing_handlers  # noqa: F401  (shared fixtures)

@@ -16,7 +16,7 @@ from typing import Any
 from centers import profiles
 from centers.models import Center, CenterSubject, CenterSubjectType, SubjectOrigin, SubjectType
 from core.audit import Actor
-from pki import issuing
+from democa import issuing
 from pki import services as pki_services
 from registry import samples
 from registry.models import Account

@@ -27,7 +27,7 @@ from centers.models import (
 )
 from centers.practitioners import PractitionerDetails
 from core.audit import Actor
-from pki import issuing
+from democa import issuing
 from pki import services as pki_services
 from pki.models import BoundCertificate
 from registry.attachments import attachment_store

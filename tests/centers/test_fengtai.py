@@ -11,7 +11,7 @@ from django.utils import timezone
 from centers import rules
 from centers.models import CenterSubject, ProfileStatus, SubjectOrigin, SubjectType
 from core.models import AuditEntry
-from pki import issuing
+from democa import issuing
 from pki import services as pki_services
 from pki.models import BindingHow, BoundCertificate, TrustedIssuer
 from registry.auth import AUTH_METHOD_KEY, CERTIFICATE

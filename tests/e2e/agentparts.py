@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Locator, Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from pki import issuing
+from democa import issuing
 from tests import pkiparts
 from tests.agentprocess import AgentProcess
 

@@ -28,7 +28,7 @@ from centers.models import Center, CenterPermission, CenterSubject, ProfileStatu
 from centers.profiles import commitment_check, commitment_title
 from centers.sync import SYNCED
 from core.models import AuditEntry
-from pki import issuing
+from democa import issuing
 from pki import rules as pki_rules
 from registry.forms import BANK_ACCOUNT_INVALID
 from registry.identifiers import uscc_check_char

@@ -14,7 +14,8 @@ import pytest
 from ggzy_agent.errors import WRONG_PIN
 from playwright.sync_api import Page, expect
 
-from pki import issuing, rules
+from democa import issuing
+from pki import rules
 from pki.models import BindingHow, BoundCertificate
 from registry.identifiers import uscc_check_char
 from registry.models import Subject

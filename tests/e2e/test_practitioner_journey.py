@@ -20,7 +20,7 @@ from centers.models import CertificateActivation, Practitioner, PractitionerStat
 from centers.people_login import acting_label
 from centers.views_sync import RESYNC_REQUESTED
 from core.models import AuditEntry
-from pki import issuing
+from democa import issuing
 from pki import rules as pki_rules
 from registry.identifiers import check_resident_id
 from registry.samples import pdf_bytes, png_bytes

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from pki import issuing
+from democa import issuing
 from registry.identifiers import resident_id_check_char
 from signing import pdfsign, rules
 from signing.models import Document

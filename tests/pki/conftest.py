@@ -1,6 +1,6 @@
 import pytest
 
-from pki import issuing
+from democa import issuing
 from tests import pkiparts
 
 

@@ -1,4 +1,4 @@
-"""A test PKI made with the OpenSSL command line, not with pki.issuing, so the checks meet
+"""A test PKI made with the OpenSSL command line, not with democa.issuing, so the checks meet
 certificates they did not make themselves.
 
 Three hierarchies, root → intermediate → holder, one per algorithm (RSA, ECDSA P-256, SM2 with SM3
@@ -25,7 +25,8 @@ from asn1crypto import keys, pem, x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 
-from pki import issuing, verify
+from democa import issuing
+from pki import verify
 from registry.identifiers import uscc_check_char
 
 SM2_ID = "distid:1234567812345678"  # GM/T 0009 default signer ID (DOMAIN.md §7)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from pki import issuing, rules, services, verify
+from democa import issuing
+from pki import rules, services, verify
 from pki.models import BindingHow, BoundCertificate, TrustedIssuer
 from tests.factories import make_unit
 from tests.pkiparts import holder

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from pki import issuing, rules, services, verify
+from democa import issuing
+from pki import rules, services, verify
 from pki.models import BindingHow, BoundCertificate, TrustedIssuer
 from registry.auth import AUTH_METHOD_KEY, CERTIFICATE
 from tests.factories import make_unit

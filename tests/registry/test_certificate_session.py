@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.audit import Actor
-from pki import issuing
+from democa import issuing
 from pki import services as pki_services
 from pki.models import BoundCertificate
 from pki.sessions import CERTIFICATE_SESSION_ENDED

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.audit import Actor
-from pki import issuing
+from democa import issuing
 from registry.identifiers import resident_id_check_char, uscc_check_char
 from signing import services as signing_services
 from signing.tsa import make_demo_tsa

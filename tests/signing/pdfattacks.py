@@ -31,7 +31,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import PdfFileWriter
 
-from pki import issuing
+from democa import issuing
 from pki import verify as pki_verify
 from pki.models import TrustedIssuer
 from signing import pdfsign, tsa

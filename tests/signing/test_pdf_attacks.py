@@ -18,7 +18,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from core.errors import DomainError
-from pki import issuing
+from democa import issuing
 from pki import verify as pki_verify
 from registry.identifiers import uscc_check_char
 from signing import rules

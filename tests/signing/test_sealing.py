@@ -20,7 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from core.errors import DomainError
 from core.models import AuditEntry
-from pki import issuing
+from democa import issuing
 from pki import services as pki_services
 from pki import verify as pki_verify
 from pki.models import TrustedIssuer
@@ -324,7 +324,8 @@ def test_only_the_holders_own_certificate_can_be_tied_to_a_personal_seal(actor, 
 def test_sm2_certificates_are_refused_with_the_reason(db, actor, commitment, seals, tmp_path):
     sm2 = issuing.make_ca("国密CA", "sm2")
     trust_cas = {"sm2": sm2}
-    from pki.trust import trust_folder_write, trust_load
+    from democa.trust import trust_folder_write
+    from pki.trust import trust_load
 
     trust_load(trust_folder_write(tmp_path / "sm2-trust", trust_cas))
     pki_services.crl_install(

@@ -19,7 +19,7 @@ from PIL import Image
 
 from core.audit import Actor
 from core.http import BAD_REQUEST
-from pki import issuing
+from democa import issuing
 from pki import services as pki_services
 from pki import verify as pki_verify
 from registry import services as registry_services

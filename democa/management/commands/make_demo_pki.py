@@ -17,9 +17,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from backoffice.management.commands.load_demo_staff import DEMO_STAFF
-from pki import issuing, services
+from democa import issuing
+from democa.trust import trust_folder_write
+from pki import services
 from pki.models import TrustedIssuer
-from pki.trust import trust_folder_write, trust_load
+from pki.trust import trust_load
 from registry.management.commands.load_demo import PERSON_VALID, UNIT_CHANGING, UNIT_VALID
 
 PIN = "123456"

@@ -1,8 +1,9 @@
 """A small certificate authority for the demo and the tests: RSA, ECDSA P-256 and SM2 issuers.
 
 Real trading platforms trust CAs they do not run; ggzy issues certificates only so that `make run`
-and the tests can be tried end to end without a vendor's USB key. Everything here is plain Python
-with no Django, so the agent's tests, the benchmark and the demo command share it.
+and the tests can be tried end to end without a vendor's USB key. It lives in democa, beside the
+demo CA company, so that no production module can come to depend on it. Everything here is plain
+Python with no Django, so the agent's tests, the benchmark and the demo commands share it.
 
 Certificates and CRLs are assembled with asn1crypto and signed with the issuer's key: cryptography
 for RSA and P-256, gmssl_pyx for SM2 (SM3withSM2, default signer ID), which cryptography cannot do.
