@@ -45,6 +45,7 @@ def _context(request: CenterRequest, active: str, **extra: Any) -> dict[str, Any
         people_active=active,
         fields=PractitionerField.choices,
         acting=bool(request.session.get(ACTING_PERSON_KEY)),
+        department=center_rules.department_of(request.center),
         **extra,
     )
 
@@ -235,7 +236,7 @@ def practitioner_submit(request: CenterRequest, pk: int) -> HttpResponse:
             messages.error(request, refused.message)
             return redirect(_practitioner_url(practitioner, request.center.code))
         else:
-            department = request.center.review_department or request.center.short_name
+            department = center_rules.department_of(request.center)
             messages.success(request, rules.PRACTITIONER_SUBMITTED.format(department=department))
             return redirect(_practitioner_url(practitioner, request.center.code))
     missing = practitioners.practitioner_missing(practitioner)
