@@ -4,8 +4,9 @@ a refusal is shown on the same page with the input kept."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,6 +27,8 @@ from pki.models import ChallengePurpose
 from pki.views import signed_holder_from
 from registry.attachments import attachment_store
 from registry.auth import ACTING_PERSON_KEY, actor_for
+
+FormT = TypeVar("FormT", bound=forms.Form)
 
 # --- shared ----------------------------------------------------------------------------------
 
@@ -66,6 +69,20 @@ def _store_uploads(request: CenterRequest, slots: list[str], post: Any) -> dict[
             post[slot] = str(stored.pk)
             post.pop(f"{slot}__clear", None)
     return errors
+
+
+def _bound_with_uploads(
+    request: CenterRequest, form_class: type[FormT], slots: list[str], **options: Any
+) -> tuple[FormT, bool]:
+    """The posted form with the files of `slots` stored first (_store_uploads); valid only when
+    the form is and every file was accepted, a refused file's reason shown at its slot."""
+    post = request.POST.copy()
+    refused = _store_uploads(request, slots, post)
+    form = form_class(post, **options)
+    valid = form.is_valid()
+    for slot, message in refused.items():
+        form.add_error(slot, message)
+    return form, valid and not refused
 
 
 def _show_error(form: Any, error: DomainError) -> None:
@@ -140,13 +157,7 @@ def _after_save(request: CenterRequest, practitioner: Practitioner) -> HttpRespo
 
 
 def _bound_practitioner_form(request: CenterRequest) -> tuple[PractitionerForm, bool]:
-    post = request.POST.copy()
-    refused = _store_uploads(request, list(rules.DOCUMENT_SLOTS), post)
-    form = PractitionerForm(post, subject=request.subject)
-    valid = form.is_valid()
-    for slot, message in refused.items():
-        form.add_error(slot, message)
-    return form, valid and not refused
+    return _bound_with_uploads(request, PractitionerForm, list(rules.DOCUMENT_SLOTS), subject=request.subject)
 
 
 @center_page
@@ -369,13 +380,10 @@ def unbind_new(request: CenterRequest) -> HttpResponse:
     certificates = list(unbind.unbindable_certificates_for(center_subject=request.center_subject))
     if request.method != "POST":
         return _unbind_form_page(request, UnbindForm(subject=request.subject, certificates=certificates))
-    post = request.POST.copy()
-    refused = _store_uploads(request, ["letter", "licence"], post)
-    form = UnbindForm(post, subject=request.subject, certificates=certificates)
-    valid = form.is_valid()
-    for slot, message in refused.items():
-        form.add_error(slot, message)
-    if valid and not refused:
+    form, valid = _bound_with_uploads(
+        request, UnbindForm, ["letter", "licence"], subject=request.subject, certificates=certificates
+    )
+    if valid:
         try:
             made = unbind.unbind_request_create(
                 actor=actor_for(request),
