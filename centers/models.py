@@ -13,6 +13,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# 主体类型 (000 §8.2; 004 1.3 picks one to act in): the registry's list, which its basic information
+# offers, so a synced subject arrives with its types.
+from registry.subject_types import SubjectType
+
 
 class CenterSource(models.TextChoices):
     # 000 §1, 001 §2: the city centers take their subjects from the provincial registry.
@@ -155,20 +159,6 @@ class CenterSubject(CenterOwned):
 
     def __str__(self) -> str:
         return f"{self.center_id}:{self.subject_id}"
-
-
-class SubjectType(models.TextChoices):
-    """主体类型 (000 §8.2; 004 1.3 picks one to act in): the roles of the registry's basic
-    information (registry.forms.SUBJECT_ROLES), so a synced subject arrives with its types."""
-
-    TENDEREE = "tenderee", "招标人"
-    BIDDER = "bidder", "投标人"
-    AGENCY = "agency", "招标代理机构"
-    PURCHASER = "purchaser", "采购人"
-    SUPPLIER = "supplier", "政府采购供应商"
-    PROCUREMENT_AGENCY = "procurement_agency", "政府采购代理机构"
-    LAND_BIDDER = "land_bidder", "土地竞买人"
-    PROPERTY_BIDDER = "property_bidder", "产权竞买人"
 
 
 class CenterSubjectType(CenterOwned):

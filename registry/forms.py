@@ -12,6 +12,7 @@ from registry import identifiers
 from registry.models import QualificationType
 from registry.recordforms import AttachmentSlot, RecordForm, RowForm, RowList
 from registry.regions import region_choices
+from registry.subject_types import SubjectType
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 PHONE_RE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?$")
@@ -105,24 +106,13 @@ ENTITY_TYPES = [
     ("cooperative", "农民专业合作社"),
     ("other", "其他"),
 ]
-# Roles of the national data standard (DOMAIN.md §4) that a subject registers for (主体类型).
-SUBJECT_ROLES = [
-    ("tenderee", "招标人"),
-    ("bidder", "投标人"),
-    ("agency", "招标代理机构"),
-    ("purchaser", "采购人"),
-    ("supplier", "政府采购供应商"),
-    ("procurement_agency", "政府采购代理机构"),
-    ("land_bidder", "土地竞买人"),
-    ("property_bidder", "产权竞买人"),
-]
 
 
 class UnitBasicForm(NormalisedCodeMixin, RecordForm):
     name = _text("单位全称", help_text="与营业执照上的名称一致。")
     entity_type = _choice("单位性质", ENTITY_TYPES)
     roles = forms.MultipleChoiceField(
-        label="主体类型", required=False, choices=SUBJECT_ROLES, widget=forms.CheckboxSelectMultiple
+        label="主体类型", required=False, choices=SubjectType.choices, widget=forms.CheckboxSelectMultiple
     )
     established_on = _date("成立日期")
     business_term = _text("营业期限", 50, help_text="如“长期”或“2045-06-30”。")
