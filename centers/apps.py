@@ -12,9 +12,13 @@ class CentersConfig(AppConfig):
         # The review queue calls back into the centers for the decisions it takes on their items.
         from centers import review_handlers  # noqa: F401
         from centers.follow import follow_configured
-        from centers.sync import sync_sweep
+        from centers.sync import sync_request, sync_sweep
         from core.worker import WORKER_JOBS, Job
+        from registry.events import event_listener_add
 
+        # Each subject event the registry records marks, in its transaction, what every center fed
+        # by the registry wants, and queues the deliveries once it commits.
+        event_listener_add(sync_request)
         # Deliveries to the centers go through the queue at once; the sweep finds what a killed
         # worker or a lost message left, retries after failures, and resumes a stopped center.
         WORKER_JOBS.append(Job("sync_sweep", sync_sweep, every=timedelta(seconds=5)))

@@ -3,9 +3,10 @@
 000 §1 promises registry data "在半小时内同步到各地市交易中心"; here it takes well under a second
 (`make bench` prints the lag).
 
-- registry/events.py records each event in the transaction of the change and calls sync_request,
-  which marks in that same transaction what each center wants (SyncState.wanted_seq) and, once it
-  commits, queues a delivery per center (centers/queue.py, Huey).
+- registry/events.py records each event in the transaction of the change and calls its listeners;
+  sync_request is one (centers/apps.py adds it). It marks in that same transaction what each center
+  wants (SyncState.wanted_seq) and, once it commits, queues a delivery per center (centers/queue.py,
+  Huey).
 - sync_deliver applies the events a center has not applied, in seq order, each in a transaction of
   its own that also advances SyncState.delivered_seq. A worker killed at any moment leaves either
   the event applied and counted or neither, so nothing is lost and nothing applied twice.

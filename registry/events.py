@@ -6,7 +6,8 @@ event carries the subject's whole state as it stands after the change, so a cent
 the newest event it has not seen is up to date, and applying one twice changes nothing.
 
 Two readers take the events from here:
-- in one deployment, the sync engine (centers/sync.py): recording an event also marks, in the same
+- in one deployment, the sync engine (centers/sync.py), one of the `listeners` (centers/apps.py
+  adds it at start-up; the registry names no reader): recording an event also marks, in the same
   transaction, which centers want it (SyncState), and once the transaction commits the worker is
   told to deliver it;
 - a center deployed apart reads them over HTTP (registry/views_feed.py → subject_feed_page) from
@@ -16,7 +17,7 @@ Two readers take the events from here:
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, F, Max
@@ -24,7 +25,6 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact, GreaterThan, LessThan, Lookup
 from django.utils import timezone
 
-from centers import sync
 from core.audit import Actor, audit_log
 from core.errors import StateError
 from registry.models import (
@@ -48,6 +48,22 @@ FEED_LIMIT_DEFAULT = 100
 FEED_LIMIT_MAX = 500
 
 
+class EventListener(Protocol):
+    """Told of each event inside the transaction that records it; an error undoes the change."""
+
+    def __call__(self, *, subject_id: int, seq: int) -> object: ...
+
+
+# Who hears of each event as it is recorded, added by their AppConfig.ready. A center deployed apart
+# adds nothing here: it reads the feed.
+listeners: list[EventListener] = []
+
+
+def event_listener_add(listener: EventListener) -> None:
+    if listener not in listeners:
+        listeners.append(listener)
+
+
 def subject_event_record(*, subject: Subject, reason: str) -> SubjectEvent:
     """Record that `subject` changed, inside the transaction of the change.
 
@@ -66,7 +82,8 @@ def subject_event_record(*, subject: Subject, reason: str) -> SubjectEvent:
     event = SubjectEvent.objects.create(
         subject=locked, seq=last + 1, reason=reason, payload=subject_snapshot(locked)
     )
-    sync.sync_request(subject_id=locked.pk, seq=event.seq)
+    for listener in listeners:
+        listener(subject_id=locked.pk, seq=event.seq)
     return event
 
 
