@@ -13,6 +13,8 @@ class CentersConfig(AppConfig):
         from centers import review_handlers  # noqa: F401
         from centers.follow import follow_configured
         from centers.sync import sync_request, sync_sweep
+        from centers.tasks import TASKS
+        from core.queue import queue_task_add
         from core.worker import WORKER_JOBS, Job
         from registry.events import event_listener_add
 
@@ -21,6 +23,8 @@ class CentersConfig(AppConfig):
         event_listener_add(sync_request)
         # Deliveries to the centers go through the queue at once; the sweep finds what a killed
         # worker or a lost message left, retries after failures, and resumes a stopped center.
+        for task in TASKS:
+            queue_task_add(task)
         WORKER_JOBS.append(Job("sync_sweep", sync_sweep, every=timedelta(seconds=5)))
         if settings.GGZY_FOLLOW_FEED_URL:
             # A center deployed apart reads the registry's change feed (centers/follow.py).

@@ -5,8 +5,8 @@
 
 - registry/events.py records each event in the transaction of the change and calls its listeners;
   sync_request is one (centers/apps.py adds it). It marks in that same transaction what each center
-  wants (SyncState.wanted_seq) and, once it commits, queues a delivery per center (centers/queue.py,
-  Huey).
+  wants (SyncState.wanted_seq) and, once it commits, queues a delivery per center (core/queue.py,
+  Huey; the task is centers/tasks.deliver).
 - sync_deliver applies the events a center has not applied, in seq order, each in a transaction of
   its own that also advances SyncState.delivered_seq. A worker killed at any moment leaves either
   the event applied and counted or neither, so nothing is lost and nothing applied twice.
@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from centers import queue, rules, subject_types
+from centers import rules, subject_types
 from centers.models import (
     Center,
     CenterSource,
@@ -38,6 +38,7 @@ from centers.models import (
     SyncStatus,
 )
 from centers.selectors import center_entries_of
+from core import queue
 from core.audit import SYSTEM, audit_log
 from core.errors import DomainError
 from core.outbox import retry_delay
@@ -59,6 +60,9 @@ FAIL_AFTER = 3
 SWEEP_GRACE = timedelta(seconds=10)
 SWEEP_BATCH = 500
 REQUIRED_KEYS = ("code", "kind", "name", "status", "basic")
+# The queue task that runs sync_deliver: centers/tasks.deliver, added to the queue by centers/apps.py.
+# Queued by name, since the tasks module is built on this one.
+DELIVER_TASK = "deliver"
 
 
 # --- the registry's side: wanting and queueing ------------------------------------------------
@@ -106,11 +110,9 @@ def sync_request(*, subject_id: int, seq: int, now: datetime | None = None) -> l
 def _enqueue(pairs: list[tuple[int, int]]) -> None:
     # Runs after the change committed: a queue that cannot be reached must not turn the user's
     # saved change into an error page. The sweep queues the delivery later instead.
-    from centers import tasks  # tasks.py imports this module
-
     for center_id, subject_id in pairs:
         try:
-            queue.enqueue(tasks.deliver, center_id, subject_id)
+            queue.enqueue(DELIVER_TASK, center_id, subject_id)
         except Exception:
             logger.exception("could not queue delivery of subject %s to center %s", subject_id, center_id)
 

@@ -1,9 +1,10 @@
 """The background worker's jobs (`manage.py run_worker`).
 
-The worker is one process: Huey's consumer threads run what the queue holds (centers/queue.py, e.g.
+The worker is one process: Huey's consumer threads run what the queue holds (core/queue.py, e.g.
 a subject's delivery to a center), and the main thread ticks once a second through these jobs.
-Each job is a function without arguments run every `every`. To add a periodic job, add one line
-to WORKER_JOBS (or append to it from an app's ready(), as pki does).
+Each job is a function without arguments run every `every`. Core's own jobs are listed here; an
+app appends its jobs to WORKER_JOBS from its AppConfig.ready (as pki and centers do), so core
+never names an app.
 """
 
 import logging

@@ -12,8 +12,9 @@ import redis
 from django.db import connection, connections
 from django.utils import timezone
 
-from centers import queue, sync
+from centers import sync
 from centers.models import Center, CenterSubject, SyncState, SyncStatus
+from core import queue
 from tests.centers.syncparts import manage, manage_run, seeded_centers, wait_for  # noqa: F401 (fixture)
 from tests.factories import make_unit, submit_basic
 

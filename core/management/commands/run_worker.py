@@ -6,14 +6,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connections
 
-from centers import queue
-from core import worker
+from core import queue, worker
 
 
 class Command(BaseCommand):
     help = (
-        "Run the background worker: the queue's consumer threads (deliveries to the centers) and, "
-        "every second, the WORKER_JOBS (outbox, CRLs, the sync sweep …). Stops cleanly on SIGTERM/SIGINT."
+        "Run the background worker: the queue's consumer threads (the tasks apps add, e.g. deliveries "
+        "to the centers) and, every second, the WORKER_JOBS (outbox, CRLs, the sync sweep …). "
+        "Stops cleanly on SIGTERM/SIGINT."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

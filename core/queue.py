@@ -4,9 +4,14 @@ GGZY_QUEUE_URL empty puts the queue in a SQLite file under var/ (queue.sqlite3):
 or run, which is what `make run` uses. `sqlite:///path` names another file; `redis://…` uses Redis,
 as production does. GGZY_QUEUE_NAME keeps deployments (and tests) sharing one Redis apart.
 
-The queue only says "look at this now"; the database holds what must happen (centers.SyncState).
+The queue knows no app: each app registers the functions it runs on the queue, once at start-up
+(its AppConfig.ready), as centers/apps.py registers its deliveries to the centers; its periodic
+jobs go to core/worker.WORKER_JOBS the same way.
+
+The queue only says "look at this now"; the database holds what must happen (e.g. centers.SyncState).
 Huey takes a message off the queue before running it, so a worker killed mid-task loses that
-message: centers/sync.sync_sweep finds the work it left and queues it again.
+message: the app's own periodic job (e.g. centers/sync.sync_sweep) finds the work it left and
+queues it again.
 
 The instance is built on first use from the settings of that moment (not at import, which would
 create the SQLite file whenever Django starts), and built again if they change.
@@ -32,21 +37,40 @@ MAX_POLL_DELAY = 0.2
 WORKER_THREADS = 2
 
 _lock = threading.Lock()
+# The functions apps run on the queue, by name: the name travels in the message, so it is what a
+# worker finds the function by (and must stay stable across a deploy with messages waiting).
+_tasks: dict[str, Callable[..., Any]] = {}
 # The instance of the settings last asked with (tests change them; a process otherwise never does).
 _current_queue: dict[tuple[str, str, str], tuple[Huey, dict[str, TaskWrapper]]] = {}
 
 
+def queue_task_add(task: Callable[..., Any]) -> None:
+    """Let the queue run `task`, under its function name; called from an app's AppConfig.ready."""
+    with _lock:
+        known = _tasks.setdefault(task.__name__, task)
+        if known is not task:
+            raise ValueError(f"another queue task is already named {task.__name__!r}: {known!r}")
+        for huey, wrappers in _current_queue.values():
+            # Registered after the queue was built (a test, or a late app): wire it in too.
+            if task.__name__ not in wrappers:
+                wrappers[task.__name__] = huey.task(name=task.__name__)(task)
+
+
 def huey_queue() -> Huey:
-    """The Huey instance of the current settings, with every task of centers/tasks.py registered."""
+    """The Huey instance of the current settings, with every registered task on it."""
     return _current()[0]
 
 
-def enqueue(task: Callable[..., Any], *args: Any) -> None:
-    """Put a call of `task` (a function of centers/tasks.py) on the queue."""
+def enqueue(name: str, *args: Any) -> None:
+    """Put a call of the task registered as `name` (queue_task_add) on the queue.
+
+    By name, so the app queueing its own task need not import the module that defines it (the
+    centers' sync engine queues the delivery its tasks module defines on top of it).
+    """
     wrappers = _current()[1]
-    if task.__name__ not in wrappers:
-        raise ValueError(f"{task.__name__} is not a task of centers/tasks.py")
-    wrappers[task.__name__](*args)
+    if name not in wrappers:
+        raise ValueError(f"{name} is not a registered queue task (see core/queue.queue_task_add)")
+    wrappers[name](*args)
 
 
 def consumer(*, huey: Huey | None = None, workers: int = WORKER_THREADS) -> Consumer:
@@ -81,10 +105,8 @@ def huey_build(*, url: str, name: str, var_dir: Path | str) -> Huey:
 
 
 def task_wrappers(huey: Huey) -> dict[str, TaskWrapper]:
-    """Register every task of centers/tasks.py on `huey`, by function name."""
-    from centers.tasks import TASKS  # tasks.py imports the sync engine, which imports this module
-
-    return {task.__name__: huey.task(name=task.__name__)(task) for task in TASKS}
+    """Register every task the apps added (queue_task_add) on `huey`, by function name."""
+    return {name: huey.task(name=name)(task) for name, task in _tasks.items()}
 
 
 def _current() -> tuple[Huey, dict[str, TaskWrapper]]:
