@@ -12,11 +12,11 @@ from django.utils.http import content_disposition_header
 
 from backoffice.access import StaffRequest, staff_render, staff_required
 from backoffice.forms import SubjectSearchForm, TypeRemoveForm, add_domain_error
+from centers import staff_selectors
 from centers.models import CenterSubject, ProfileStatus, SubjectType
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from registry.kinds import form_for
 from registry.models import BiddingScope, RecordKind, SubjectStatus
-from review import selectors
 from review.permissions import Permission
 from signing.models import Document
 
@@ -29,10 +29,10 @@ TYPE_REMOVED = "已删除主体类型「{type}」。"
 
 @staff_required(Permission.SUBJECTS)
 def subjects(request: StaffRequest) -> HttpResponse:
-    center = selectors.center_for(request.staff, request.GET.get("center"))
+    center = staff_selectors.center_for(request.staff, request.GET.get("center"))
     form = SubjectSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.subjects_search(center=center, query=query), PAGE_SIZE).get_page(
+    page = Paginator(staff_selectors.subjects_search(center=center, query=query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return staff_render(
@@ -42,7 +42,7 @@ def subjects(request: StaffRequest) -> HttpResponse:
             "active": "backoffice:subjects",
             "form": form,
             "center": center,
-            "centers": selectors.centers_for(request.staff),
+            "centers": staff_selectors.centers_for(request.staff),
             "page": page,
             "query": query,
         },
@@ -106,7 +106,7 @@ def backoffice_attachment_url(pk: Any) -> str:
 @staff_required(Permission.SUBJECTS)
 def attachment(request: StaffRequest, pk: int) -> FileResponse:
     """A file a subject's data at the member's center refers to; any other file looks missing."""
-    found = selectors.attachment_for(member=request.staff, pk=pk)
+    found = staff_selectors.attachment_for(member=request.staff, pk=pk)
     response = FileResponse(
         found.file.open("rb"), content_type=found.content_type, filename=found.original_name
     )
@@ -117,7 +117,7 @@ def attachment(request: StaffRequest, pk: int) -> FileResponse:
 
 @staff_required(Permission.SUBJECTS)
 def subject_detail(request: StaffRequest, center: str, pk: int) -> HttpResponse:
-    found = selectors.subject_for(center=selectors.center_for(request.staff, center), pk=pk)
+    found = staff_selectors.subject_for(center=staff_selectors.center_for(request.staff, center), pk=pk)
     return staff_render(
         request,
         "backoffice/subject_detail.html",
@@ -126,9 +126,9 @@ def subject_detail(request: StaffRequest, center: str, pk: int) -> HttpResponse:
             "entry": found,
             "commitment_submitted": COMMITMENT_SUBMITTED,
             "registry_rows": registry_rows(found),
-            "types": selectors.subject_types(found),
-            "permissions": selectors.subject_permissions(found),
-            "audit": selectors.subject_audit(found),
+            "types": staff_selectors.subject_types(found),
+            "permissions": staff_selectors.subject_permissions(found),
+            "audit": staff_selectors.subject_audit(found),
         },
     )
 
@@ -137,7 +137,7 @@ def subject_detail(request: StaffRequest, center: str, pk: int) -> HttpResponse:
 def subject_commitment(request: StaffRequest, center: str, pk: int) -> HttpResponse:
     """The sealed 诚信承诺书 the subject submitted at this center, as it was sealed, for staff to
     open in any PDF reader (the seals verify there, or on the public verification page)."""
-    found = selectors.subject_for(center=selectors.center_for(request.staff, center), pk=pk)
+    found = staff_selectors.subject_for(center=staff_selectors.center_for(request.staff, center), pk=pk)
     # Generated and sealed at the unit's own pace, the document is the unit's draft until 「提交」:
     # staff see it while it waits for review and once it is in force, not before.
     if found.commitment_id is None or found.profile_status not in COMMITMENT_SUBMITTED:
@@ -151,7 +151,7 @@ def subject_commitment(request: StaffRequest, center: str, pk: int) -> HttpRespo
 @staff_required(Permission.SUBJECT_TYPE_REMOVE)
 def subject_type_remove(request: StaffRequest, center: str, pk: int, type: str) -> HttpResponse:
     """Asks for the reason, then removes the type through the centers app (which owns it)."""
-    found = selectors.subject_for(center=selectors.center_for(request.staff, center), pk=pk)
+    found = staff_selectors.subject_for(center=staff_selectors.center_for(request.staff, center), pk=pk)
     if type not in SubjectType.values:
         raise Http404("没有这个主体类型。")
     label = SubjectType(type).label
@@ -169,9 +169,11 @@ def subject_type_remove(request: StaffRequest, center: str, pk: int, type: str) 
                 type=type,
                 reason=form.cleaned_data["reason"],
             )
+        except NotFound as error:
+            # The subject was found above, so this means a colleague removed the type meanwhile,
+            # which the centers app says in its message: shown on the form, not as a 404.
+            form.add_error(None, error.message)
         except DomainError as error:
-            # NotFound included: the subject was found above, so it means a colleague removed
-            # the type meanwhile, which the centers app says in its message.
             add_domain_error(form, error)
         else:
             messages.success(request, TYPE_REMOVED.format(type=label))

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from centers import people_rules as rules
+from centers.attachments import AttachmentField, attachment_fields_declare, by_slot
 from centers.models import (
     Center,
     CenterSubject,
@@ -45,6 +46,9 @@ class PractitionerDetails:
 
 
 DETAIL_FIELDS = tuple(f.name for f in dataclasses.fields(PractitionerDetails))
+
+# The 电子件, by slot (rules.DOCUMENT_SLOTS): the files a center's staff may open of a practitioner.
+attachment_fields_declare(AttachmentField(Practitioner, "documents", by_slot))
 
 
 # --- reads -----------------------------------------------------------------------------------

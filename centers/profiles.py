@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from centers import grants, rules, selectors
+from centers.attachments import AttachmentField, attachment_fields_declare
 from centers.models import Center, CenterSource, CenterSubject, ProfileStatus, SubjectOrigin
 from centers.people_rules import unit_only
 from core.audit import Actor, audit_log
@@ -25,7 +26,8 @@ from pki import verify
 from pki.models import BindingHow, BoundCertificate, TrustedIssuer
 from pki.services import certificate_bind
 from registry import services as registry_services
-from registry.models import Account, AuthMethod, Subject, SubjectKind
+from registry.kinds import form_for
+from registry.models import Account, AuthMethod, RecordKind, Subject, SubjectKind
 from review import services as review_services
 from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
 from signing import services as signing_services
@@ -70,6 +72,18 @@ def entry_locked(center: Center, center_subject: CenterSubject) -> CenterSubject
         .select_related("subject")
         .get(pk=center_subject.pk)
     )
+
+
+def registry_references(data: Any) -> list[Any]:
+    """The files the registry's data refers to: its basic record's attachment slots (营业执照,
+    身份证…), as the registry's basic forms name them."""
+    basic = data.get("basic") or {}
+    forms = (form_for(kind, RecordKind.BASIC) for kind in SubjectKind.values)
+    return [basic.get(slot) for form in forms if form for slot in form.attachment_slots()]
+
+
+# The center profile itself holds no files; the registry's data does.
+attachment_fields_declare(AttachmentField(CenterSubject, "registry_data", registry_references, entry="pk"))
 
 
 # --- names ---------------------------------------------------------------------------------------

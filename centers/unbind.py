@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from centers import people_rules as rules
+from centers.attachments import AttachmentField, attachment_fields_declare, one
 from centers.models import Center, CenterSubject, RequestStatus, UnbindReason, UnbindRequest
 from core.audit import Actor, audit_log
 from core.errors import DomainError, NotFound, StateError
@@ -23,6 +24,11 @@ from pki.selectors import certificates_for
 from registry.models import Attachment
 from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
 from review.services import review_open, review_withdraw
+
+# The 解绑申请书 and the licence: the files technical support opens to decide a request.
+attachment_fields_declare(
+    AttachmentField(UnbindRequest, "letter", one), AttachmentField(UnbindRequest, "licence", one)
+)
 
 # --- reads -----------------------------------------------------------------------------------
 

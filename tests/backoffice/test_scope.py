@@ -8,10 +8,11 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
+from centers import staff_selectors
 from centers.models import CenterSubject
+from core.errors import NotFound
 from core.models import AuditEntry
 from registry.models import Attachment
-from review import selectors
 from review.services_admin import STAFF_GROUP
 from tests.centers.people_factories import make_agency, make_practitioner, stored
 from tests.review.parts import center, center_subject, staff
@@ -63,7 +64,19 @@ def test_a_practitioners_documents_are_opened_at_the_practitioners_center(as_sta
     hengyang = staff("hengyang_reviewer", "hengyang", "reviewer")
     assert as_staff(changde).get(url(document)).status_code == 200
     assert as_staff(hengyang).get(url(document)).status_code == 404
-    assert selectors.attachment_for(member=changde, pk=document.pk) == document
+    assert staff_selectors.attachment_for(member=changde, pk=document.pk) == document
+
+
+def test_only_fields_declared_to_hold_files_let_staff_open_one(reviewer):
+    """A reference-looking value elsewhere in the data (here the profile draft, which the unit
+    types) does not open a file: only the fields their owners declare do (centers/attachments.py)."""
+    entry = center_subject("hengyang", "衡阳声明附件测试有限公司")
+    smuggled = stored(entry.subject.account, "草稿里的文件.pdf")
+    CenterSubject.unscoped.filter(pk=entry.pk).update(profile_draft={"note": smuggled.reference()})
+    with pytest.raises(NotFound):
+        staff_selectors.attachment_for(member=reviewer, pk=smuggled.pk)
+    declared = with_file(entry)
+    assert staff_selectors.attachment_for(member=reviewer, pk=declared.pk) == declared
 
 
 def test_the_audit_trail_shows_this_center_and_the_registry_only(reviewer):
@@ -78,7 +91,7 @@ def test_the_audit_trail_shows_this_center_and_the_registry_only(reviewer):
     here = row("center_type.added", "centers.centersubjecttype", center="hengyang")
     there = row("center_type.added", "centers.centersubjecttype", center="changde")
     unplaced = row("document.sealed", "signing.document")
-    shown = selectors.subject_audit(entry)
+    shown = staff_selectors.subject_audit(entry)
     actions = {entry.action for entry in shown}
     assert here in shown and there not in shown and unplaced not in shown
     assert "subject.registered" in actions  # the registry's registration, which names no center
