@@ -15,7 +15,7 @@ from backoffice.forms import (
     StaffChangeForm,
     add_domain_error,
 )
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from review import calendar, selectors, services_admin
 from review.permissions import Permission
 
@@ -90,8 +90,6 @@ def staff_change(request: StaffRequest, pk: int) -> HttpResponse:
                 roles=data["roles"],
                 id_number=data["id_number"],
             )
-        except NotFound:
-            raise
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -115,8 +113,6 @@ def staff_change(request: StaffRequest, pk: int) -> HttpResponse:
 def staff_deactivate(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         member, released = services_admin.staff_member_deactivate(actor=request.actor, pk=pk)
-    except NotFound:
-        raise
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -130,8 +126,6 @@ def staff_deactivate(request: StaffRequest, pk: int) -> HttpResponse:
 def staff_reactivate(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         member = services_admin.staff_member_reactivate(actor=request.actor, pk=pk)
-    except NotFound:
-        raise
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -194,8 +188,6 @@ def calendar_day(request: StaffRequest, pk: int) -> HttpResponse:
             day, moved = services_admin.calendar_day_change(
                 actor=request.actor, pk=pk, is_working=form.working, note=form.cleaned_data["note"]
             )
-        except NotFound:
-            raise
         except DomainError as error:
             add_domain_error(form, error)
         else:

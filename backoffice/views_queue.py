@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from backoffice.access import StaffRequest, staff_render, staff_required
 from backoffice.forms import DecisionForm, QueueFilterForm, add_domain_error
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.http import safe_next
 from review import calendar, rules, selectors, services
 from review.handlers import describe
@@ -61,8 +61,6 @@ def _back(request: HttpRequest, pk: int) -> HttpResponse:
 def claim(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         item = services.review_claim(actor=request.actor, pk=pk)
-    except NotFound:
-        raise  # the decorator's 404: another center's item looks missing
     except DomainError as error:
         messages.error(request, error.message)
         return _back(request, pk)
@@ -75,8 +73,6 @@ def claim(request: StaffRequest, pk: int) -> HttpResponse:
 def release(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         item = services.review_release(actor=request.actor, pk=pk)
-    except NotFound:
-        raise  # the decorator's 404: another center's item looks missing
     except DomainError as error:
         messages.error(request, error.message)
         return _back(request, pk)
@@ -95,8 +91,6 @@ def item(request: StaffRequest, pk: int) -> HttpResponse:
             decided = services.review_decide(
                 actor=request.actor, pk=pk, approve=approve, opinion=form.cleaned_data["opinion"]
             )
-        except NotFound:
-            raise
         except DomainError as error:
             add_domain_error(form, error)
             found = selectors.queue_item_for(member=request.staff, pk=pk)

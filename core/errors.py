@@ -12,11 +12,16 @@ class DomainError(Exception):
         self.field = field
 
 
-class NotFound(DomainError):
-    """Missing and forbidden look alike, so nobody can probe for other subjects' records."""
+class NotFound(Exception):
+    """Missing and forbidden look alike, so nobody can probe for other subjects' records.
+
+    Not a DomainError: it is answered with a 404 page (registry's subject_required, the
+    back-office's staff_required), never with a message beside the input, so the views'
+    `except DomainError` lets it through. A view that means otherwise catches it by name."""
 
     def __init__(self, message: str = "未找到该记录，或您无权查看。") -> None:
         super().__init__(message)
+        self.message = message
 
 
 class StateError(DomainError):

@@ -6,7 +6,7 @@ import pytest
 from centers import people_rules as rules
 from centers import practitioners
 from centers.models import PractitionerField, PractitionerStatus, SubjectType
-from core.errors import DomainError, IncompleteError, StateError
+from core.errors import DomainError, IncompleteError, NotFound, StateError
 from core.models import AuditEntry
 from registry.identifiers import check_resident_id
 from review import rules as review_rules
@@ -298,7 +298,7 @@ def test_lists_are_per_field_and_per_agency():
 
     listed = list(practitioners.practitioners_for(center_subject=entry, field=PractitionerField.CONSTRUCTION))
     assert listed == [mine] and listed[0].active_certificates == 0
-    with pytest.raises(DomainError):
+    with pytest.raises(NotFound):
         practitioners.practitioner_get_for(center_subject=other_entry, pk=mine.pk)
 
 
