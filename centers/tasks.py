@@ -1,4 +1,4 @@
-"""What the worker's queue runs (centers/queue.py registers every function of TASKS on its Huey).
+"""What the worker's queue runs (centers/apps.py adds every function of TASKS to core/queue.py's Huey).
 
 Each task only points at work the database already holds, so running one twice, late, or after a
 lost one is harmless.

@@ -251,7 +251,7 @@ GGZY_TSA_DIR = Path(env("GGZY_TSA_DIR", str(VAR_DIR / "tsa")))
 # Encrypts the TSA's key file (tsa.key.pem) when set; GGZY_TSA_KEY_PASSWORD_FILE for a container secret.
 GGZY_TSA_KEY_PASSWORD = env("GGZY_TSA_KEY_PASSWORD")
 
-# The worker's queue (centers/queue.py, Huey): empty puts it in a SQLite file under var/ (nothing to
+# The worker's queue (core/queue.py, Huey): empty puts it in a SQLite file under var/ (nothing to
 # install; `make run` uses it); `sqlite:///path` names another file; `redis://host:port/db` uses Redis,
 # as production does. The name separates deployments (or tests) sharing one Redis.
 GGZY_QUEUE_URL = env("GGZY_QUEUE_URL", "")
