@@ -14,3 +14,9 @@ class PkiConfig(AppConfig):
         from pki.services import crl_refresh_due
 
         WORKER_JOBS.append(Job("crl", crl_refresh_due, every=timedelta(minutes=1)))
+
+        # A subject registered from its certificate is bound and logged in by it (002 §3).
+        from pki.sessions import certificate_registered
+        from registry import views_account
+
+        views_account.certificate_registered = certificate_registered

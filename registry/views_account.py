@@ -1,5 +1,6 @@
 """Registration and password login (003 §2-§3)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -15,12 +16,16 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.http import safe_next
-from pki.sessions import certificate_registered
 from registry import passwords, rules, services
 from registry.auth import client_ip, password_login
 from registry.models import Account, Subject, SubjectKind
 
 REGISTER_SESSION_KEY = "ggzy_register"
+
+# Binds the certificate a subject registered from and logs it in by that certificate:
+# (request, account, certificate PEM). Set by the certificates app (pki) in its AppConfig.ready, so
+# the registry need not name it; without it a registration from a certificate is a password login.
+certificate_registered: Callable[[HttpRequest, Account, str], None] | None = None
 
 
 class ChineseForm(forms.Form):
@@ -154,8 +159,10 @@ def register_details(request: HttpRequest) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             try:
-                if from_certificate:
+                if from_certificate and certificate_registered is not None:
                     certificate_registered(request, account, start["certificate"])
+                else:
+                    from_certificate = False
             except DomainError as error:
                 # The subject is registered either way; a certificate that failed its second check
                 # (revoked meanwhile, say) is not bound, and the user is told why.

@@ -29,21 +29,12 @@ RULES: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 # (importing module, imported module) pairs that break a rule today.
-KNOWN_BREACHES: set[tuple[str, str]] = {
-    # The demo logins list the demo staff the back-office command creates; belongs with the demo
-    # data (democa), not in the registry.
-    ("registry.management.commands.demo_logins", "backoffice.management.commands.load_demo_staff"),
-}
+KNOWN_BREACHES: set[tuple[str, str]] = set()
 
 # (importing module, imported module) pairs that close an import cycle between apps today. Without
 # them the app graph has no cycle, and a new import that closes one fails, unless it only lengthens
 # a cycle through one of these (then this one is the import to remove).
-KNOWN_CYCLE_EDGES: set[tuple[str, str]] = {
-    # Today's cycles: pki → registry → pki, and backoffice → {centers, review, signing, pki, …} →
-    # registry → backoffice (seen in full by deleting a line here and running the test).
-    ("registry.views_account", "pki.sessions"),
-    ("registry.management.commands.demo_logins", "backoffice.management.commands.load_demo_staff"),
-}
+KNOWN_CYCLE_EDGES: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -93,7 +93,7 @@ DEMO_STAFF = [
 
 
 def login_lines(url: str) -> list[str]:
-    """What `make run` prints for the back-office (registry's demo_logins adds these lines)."""
+    """What `make run` prints for the back-office (democa's demo_logins adds these lines)."""
     lines = [
         f"  中心工作人员后台: {url}backoffice/   密码均为 {DEMO_PASSWORD}，或用身份证号相同的个人CA证书登录:"
     ]
