@@ -4,8 +4,8 @@ For each of RSA-2048 and ECDSA P-256 a demo issuer (democa.issuing) is trusted t
 loader, with a CRL of REVOKED serials installed; one unit is registered with a certificate of that
 issuer bound to it, its 公章 made (signing.services.seal_create_unit), and its legal
 representative's personal seal tied to a second certificate of the same issuer. Time-stamps come
-from the platform's own TSA (signing.tsa, made by make_demo_tsa in the run's temporary directory)
-answering in-process, as with GGZY_TSA_URL unset.
+from the platform's own TSA (signing.tsa, made by democa.tsa.make_demo_tsa in the run's temporary
+directory) answering in-process, as with GGZY_TSA_URL unset.
 
 - `render announcement`: signing.render.render_pdf of the announcement's demo context, A4, with the
   number of pages it came to (the demo context is sized for 2).
@@ -49,13 +49,14 @@ from core.audit import Actor
 from core.errors import DomainError
 from democa import issuing
 from democa.trust import trust_folder_write
+from democa.tsa import make_demo_tsa
 from pki import services as pki_services
 from pki.models import TrustedIssuer
 from pki.trust import trust_load
 from registry.identifiers import resident_id_check_char
 from registry.models import AuthMethod
 from registry.services import subject_register
-from signing import pdfsign, render, rules, services, tsa
+from signing import pdfsign, render, rules, services
 from signing import verify as signing_verify
 from signing.document_kinds import DEMO_CONTEXTS, DOCUMENT_KINDS
 from signing.models import Document
@@ -139,7 +140,7 @@ def run(*, first_serial: int, runs: int) -> None:
     tsa_dir = workdir / "bench-tsa"
     # Our own TSA in a directory of this run, answering in-process, whatever the environment says.
     with override_settings(GGZY_TSA_DIR=tsa_dir, GGZY_TSA_URL=""):
-        tsa.make_demo_tsa(tsa_dir)
+        make_demo_tsa(tsa_dir)
         rendering(runs)
         cas = {alg: issuing.make_ca(f"压测签章CA（{label}）", alg) for alg, label in ALGORITHMS.items()}
         crl_sizes = trust(cas, workdir / "bench-seal-trust")

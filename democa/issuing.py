@@ -237,7 +237,7 @@ def load_private_key(algorithm: str, data: bytes, *, password: str | None) -> An
 # --- certificates -----------------------------------------------------------------------------
 
 
-def _name(algorithm: str, *, cn: str, o: str | None = None, serial_number: str | None = None) -> x509.Name:
+def subject_name(*, cn: str, o: str | None = None, serial_number: str | None = None) -> x509.Name:
     parts: dict[str, str] = {"country_name": "CN"}
     if o:
         parts["organization_name"] = o
@@ -302,7 +302,7 @@ def make_ca(name: str, algorithm: str, *, crl_url: str = "", years: int = 20) ->
     der = _certificate(
         None,
         algorithm=algorithm,
-        subject=_name(algorithm, cn=name, o="ggzy 演示证书机构"),
+        subject=subject_name(cn=name, o="ggzy 演示证书机构"),
         spki=spki,
         signer_key=key,
         not_before=start,
@@ -324,15 +324,40 @@ def issue(
     name: str,
     code: str,
     kind: str = "unit",
+    **options: Any,
+) -> bytes:
+    """A holder's certificate (DER), carrying the holder's code where this CA puts it (placement).
+
+    public_key and options (validity, key usage, serial, issuer_key) are certify's.
+    """
+    where = ca.placement[kind]
+    serial_number = code if where == "subject:serial_number" else None
+    subject = subject_name(cn=name, o=name if kind == "unit" else None, serial_number=serial_number)
+    extensions = []
+    if where.startswith("ext:"):
+        extensions.append(_extension(where[4:], core.ParsableOctetString(core.UTF8String(code).dump())))
+    return certify(ca, public_key=public_key, subject=subject, extensions=extensions, **options)
+
+
+def certify(
+    ca: CA,
+    *,
+    public_key: Any,
+    subject: x509.Name,
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     key_usage: frozenset[str] = frozenset({"digital_signature", "non_repudiation"}),
+    extended_key_usage: str | None = None,
     serial: int | None = None,
     issuer_key: Any = None,
+    extensions: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """A holder's certificate (DER). public_key: a cryptography key, an SM2 scalar or point, or an SPKI.
+    """An end-entity certificate (DER) signed by this CA: every demo certificate is made here, a
+    holder's (issue) and the demo TSA's (democa.tsa) alike.
 
-    issuer_key signs instead of the CA's own key: a forged certificate that names this CA.
+    public_key: a cryptography key, an SM2 scalar or point, or an SPKI. extended_key_usage: one
+    purpose (asn1crypto's name, e.g. "time_stamping"), marked critical as RFC 3161 requires of a
+    TSA. issuer_key signs instead of the CA's own key: a forged certificate that names this CA.
     """
     spki = (
         public_key
@@ -341,19 +366,17 @@ def issue(
     )
     start = not_before or now() - dt.timedelta(hours=1)
     end = not_after or start + dt.timedelta(days=730)
-    where = ca.placement[kind]
-    serial_number = code if where == "subject:serial_number" else None
-    subject = _name(ca.algorithm, cn=name, o=name if kind == "unit" else None, serial_number=serial_number)
-    extensions = [
+    every = [
         _extension("basic_constraints", {"ca": False}, critical=True),
         _extension("key_usage", set(key_usage), critical=True),
         _extension("key_identifier", _key_identifier(spki)),
         _extension("authority_key_identifier", {"key_identifier": _key_identifier(_ca_spki(ca))}),
     ]
-    if where.startswith("ext:"):
-        extensions.append(_extension(where[4:], core.ParsableOctetString(core.UTF8String(code).dump())))
+    if extended_key_usage:
+        every.append(_extension("extended_key_usage", [extended_key_usage], critical=True))
+    every += extensions or []
     if ca.crl_url:
-        extensions.append(
+        every.append(
             _extension(
                 "crl_distribution_points",
                 [
@@ -375,7 +398,7 @@ def issue(
         not_before=start,
         not_after=end,
         serial=serial if serial is not None else secrets.randbits(63),
-        extensions=extensions,
+        extensions=every,
     )
 
 

@@ -4,7 +4,7 @@ A PAdES seal is only as good as the time it can prove, so every signature carrie
 time-stamp from a TSA. Deployments may name any RFC 3161 TSA over HTTP (settings.GGZY_TSA_URL); with
 none named, the platform's own TSA answers in-process, with the same `respond()` that serves
 /signing/tsa/ to other deployments. The TSA's key and certificate live in settings.GGZY_TSA_DIR and
-are made for the demo by `manage.py make_demo_tsa`.
+are made for the demo by `manage.py make_demo_tsa` (democa.tsa).
 
 Replies follow RFC 3161 with the ESSCertIDv2 signing-certificate attribute of RFC 5816, and are
 checked in the tests by pyHanko and by `openssl ts -verify`, two verifiers that share no code.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,10 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from asn1crypto import algos, cms, core, pem, tsp, x509
-from cryptography import x509 as cx509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 
 # The TSA policy under which our tokens are issued (TSTInfo.policy). 1.3.6.1.4.1.32473 is IANA's
@@ -48,10 +45,6 @@ TRUSTED_FOLDER = "trusted"
 KEY_PASSWORD_ENV = "GGZY_TSA_KEY_PASSWORD"
 ALGORITHMS = ("rsa", "p256")
 
-TSA_NAME = "ggzy 演示时间戳服务"
-ROOT_NAME = "ggzy 演示时间戳根CA"
-ORGANISATION = "ggzy"
-
 # SHA-1 is refused (badAlg): a collision lets one token vouch for two documents.
 DIGEST_SIZES = {"sha256": 32, "sha384": 48, "sha512": 64}
 
@@ -62,7 +55,7 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _key_password() -> str:
+def key_password() -> str:
     # Through settings (config.settings.env), so GGZY_TSA_KEY_PASSWORD_FILE works like every secret.
     from django.conf import settings
 
@@ -267,7 +260,7 @@ def load_tsa(directory: Path) -> TimeStampAuthority:
     """The TSA kept in `directory`: tsa.key.pem (PKCS#8, encrypted if GGZY_TSA_KEY_PASSWORD is set),
     tsa.crt and root.crt."""
     key_pem, cert_pem, root_pem = (_read(directory / name) for name in TSA_FILES)
-    password = _key_password()
+    password = key_password()
     try:
         key = serialization.load_pem_private_key(key_pem, password.encode() if password else None)
     except (TypeError, ValueError) as error:
@@ -376,110 +369,3 @@ def _public_der(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:
     return key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-
-
-# --- the demo TSA --------------------------------------------------------------------------------
-
-
-def make_demo_tsa(directory: Path, *, algorithm: str = "rsa", force: bool = False) -> None:
-    """A demo TSA root CA and a TSA certificate under it, in `directory`; keeps existing files.
-
-    Writes root.crt, tsa.crt and tsa.key.pem (mode 0600, encrypted with GGZY_TSA_KEY_PASSWORD when
-    set). The root's key is not kept: the demo never issues a second TSA certificate, it makes a new
-    TSA with force=True.
-    """
-    if algorithm not in ALGORITHMS:
-        raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
-    if not force and all((directory / name).exists() for name in TSA_FILES):
-        return
-    now = _utc_now().replace(microsecond=0)
-    root_key, tsa_key = _generate_key(algorithm), _generate_key(algorithm)
-    root = _root_certificate(root_key, now)
-    tsa = _tsa_certificate(tsa_key, root, root_key, now)
-    password = _key_password()
-    encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(password.encode()) if password else serialization.NoEncryption()
-    )
-    directory.mkdir(parents=True, exist_ok=True)
-    key_pem = tsa_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
-    _write_private(directory / KEY_FILE, key_pem)
-    (directory / CERT_FILE).write_bytes(tsa.public_bytes(serialization.Encoding.PEM))
-    (directory / ROOT_FILE).write_bytes(root.public_bytes(serialization.Encoding.PEM))
-
-
-def _generate_key(algorithm: str) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
-    if algorithm == "rsa":
-        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-def _name(common_name: str) -> cx509.Name:
-    return cx509.Name(
-        [
-            cx509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-            cx509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
-            cx509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-
-
-def _root_certificate(key: Any, now: dt.datetime) -> cx509.Certificate:
-    name = _name(ROOT_NAME)
-    return (
-        cx509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(cx509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        # Outlives the TSA certificate, so every token the TSA can sign still chains to it.
-        .not_valid_after(now + dt.timedelta(days=20 * 365))
-        .add_extension(cx509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_key_usage(cert_sign=True), critical=True)
-        .add_extension(cx509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-
-
-def _tsa_certificate(key: Any, root: cx509.Certificate, root_key: Any, now: dt.datetime) -> cx509.Certificate:
-    return (
-        cx509.CertificateBuilder()
-        .subject_name(_name(TSA_NAME))
-        .issuer_name(root.subject)
-        .public_key(key.public_key())
-        .serial_number(cx509.random_serial_number())
-        # A few minutes back, so a verifier whose clock runs slightly behind still sees it valid.
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=10 * 365))
-        .add_extension(cx509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(cert_sign=False), critical=True)
-        # RFC 3161 §2.3: a TSA certificate has exactly this one extended key usage, marked critical.
-        .add_extension(cx509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .add_extension(cx509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            cx509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False
-        )
-        .sign(root_key, hashes.SHA256())
-    )
-
-
-def _key_usage(*, cert_sign: bool) -> cx509.KeyUsage:
-    return cx509.KeyUsage(
-        digital_signature=not cert_sign,
-        content_commitment=not cert_sign,  # nonRepudiation
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=cert_sign,
-        crl_sign=cert_sign,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    # Created 0600 from the first byte, rather than chmod-ed after the key has been readable.
-    path.unlink(missing_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)

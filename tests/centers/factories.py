@@ -17,13 +17,13 @@ from centers import profiles
 from centers.models import Center, CenterSubject, CenterSubjectType, SubjectOrigin, SubjectType
 from core.audit import Actor
 from democa import issuing
+from democa.tsa import make_demo_tsa
 from pki import services as pki_services
 from registry import samples
 from registry.models import Account
 from review.models import StaffMember, StaffRole
 from signing import services as signing_services
 from signing.models import Document, Seal
-from signing.tsa import make_demo_tsa
 from tests import pkiparts
 from tests.factories import make_staff, make_unit
 

@@ -117,7 +117,7 @@ def shot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
 @pytest.fixture(autouse=True)
 def _own_tsa(settings, tmp_path):
     """Seals' time-stamps from a TSA of this test's own: sealing pages, and 一键检测's seal test."""
-    from signing.tsa import make_demo_tsa
+    from democa.tsa import make_demo_tsa
 
     make_demo_tsa(tmp_path / "tsa")
     settings.GGZY_TSA_DIR = tmp_path / "tsa"

@@ -10,9 +10,9 @@ import pytest
 
 from core.audit import Actor
 from democa import issuing
+from democa.tsa import make_demo_tsa
 from registry.identifiers import resident_id_check_char, uscc_check_char
 from signing import services as signing_services
-from signing.tsa import make_demo_tsa
 from tests import pkiparts
 from tests.factories import make_unit
 

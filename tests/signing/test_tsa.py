@@ -34,6 +34,7 @@ from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko.sign.validation.status import TimestampSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from democa import tsa as demo_tsa
 from signing import tsa
 from signing.tsa_views import NOT_A_QUERY, NOT_SET_UP, TOO_LARGE
 
@@ -47,7 +48,7 @@ def tsa_dirs(tmp_path_factory) -> dict[str, Path]:
     dirs = {}
     for algorithm in tsa.ALGORITHMS:
         dirs[algorithm] = tmp_path_factory.mktemp(f"tsa-{algorithm}")
-        tsa.make_demo_tsa(dirs[algorithm], algorithm=algorithm)
+        demo_tsa.make_demo_tsa(dirs[algorithm], algorithm=algorithm)
     return dirs
 
 
@@ -359,7 +360,7 @@ def test_demo_tsa_certificate_is_a_tsa_certificate(tsa_dirs):
         usage = cert.extensions.get_extension_for_class(cx509.KeyUsage).value
         assert eku.critical and list(eku.value) == [ExtendedKeyUsageOID.TIME_STAMPING]
         assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
-        assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == tsa.TSA_NAME
+        assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == demo_tsa.TSA_NAME
         assert cert.not_valid_after_utc - cert.not_valid_before_utc > dt.timedelta(days=9 * 365)
         key_type = rsa.RSAPublicKey if algorithm == "rsa" else ec.EllipticCurvePublicKey
         assert isinstance(cert.public_key(), key_type)
@@ -367,11 +368,11 @@ def test_demo_tsa_certificate_is_a_tsa_certificate(tsa_dirs):
 
 
 def test_make_demo_tsa_keeps_existing_files_unless_forced(tmp_path):
-    tsa.make_demo_tsa(tmp_path, algorithm="p256")
+    demo_tsa.make_demo_tsa(tmp_path, algorithm="p256")
     first = (tmp_path / tsa.CERT_FILE).read_bytes()
-    tsa.make_demo_tsa(tmp_path, algorithm="p256")
+    demo_tsa.make_demo_tsa(tmp_path, algorithm="p256")
     assert (tmp_path / tsa.CERT_FILE).read_bytes() == first
-    tsa.make_demo_tsa(tmp_path, algorithm="p256", force=True)
+    demo_tsa.make_demo_tsa(tmp_path, algorithm="p256", force=True)
     assert (tmp_path / tsa.CERT_FILE).read_bytes() != first
 
 
@@ -379,7 +380,7 @@ def test_missing_files_name_the_command(tmp_path, settings):
     settings.GGZY_TSA_DIR = tmp_path
     with pytest.raises(RuntimeError, match=r"tsa\.key\.pem.*make_demo_tsa"):
         tsa.own_tsa()
-    tsa.make_demo_tsa(tmp_path, algorithm="p256")
+    demo_tsa.make_demo_tsa(tmp_path, algorithm="p256")
     (tmp_path / tsa.ROOT_FILE).unlink()
     with pytest.raises(RuntimeError, match=r"root\.crt.*make_demo_tsa"):
         tsa.load_tsa(tmp_path)
@@ -397,7 +398,7 @@ def test_a_key_that_is_not_the_certificates_is_refused(tsa_dirs, tmp_path):
 def test_key_password_from_the_settings(tmp_path, settings):
     # config/settings.py reads GGZY_TSA_KEY_PASSWORD (or its *_FILE) through env().
     settings.GGZY_TSA_KEY_PASSWORD = "演示口令"
-    tsa.make_demo_tsa(tmp_path, algorithm="p256")
+    demo_tsa.make_demo_tsa(tmp_path, algorithm="p256")
     assert b"ENCRYPTED PRIVATE KEY" in (tmp_path / tsa.KEY_FILE).read_bytes()
     granted(tsa.load_tsa(tmp_path).respond(request_der()))
 
@@ -414,9 +415,9 @@ def test_own_tsa_follows_the_settings_and_new_files(tsa_dirs, settings, tmp_path
     assert isinstance(tsa.own_tsa().private_key, ec.EllipticCurvePrivateKey)
 
     settings.GGZY_TSA_DIR = tmp_path
-    tsa.make_demo_tsa(tmp_path)
+    demo_tsa.make_demo_tsa(tmp_path)
     before = tsa.own_tsa()
-    tsa.make_demo_tsa(tmp_path, force=True)
+    demo_tsa.make_demo_tsa(tmp_path, force=True)
     # On a file system with coarse timestamps both writes could share an mtime; make it plain.
     os.utime(tmp_path / tsa.CERT_FILE, ns=(0, (tmp_path / tsa.CERT_FILE).stat().st_mtime_ns + 10**9))
     assert tsa.own_tsa().certificate != before.certificate

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from democa.tsa import make_demo_tsa
 from signing import tsa
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, algorithm: str, force: bool, **options):
         directory = Path(settings.GGZY_TSA_DIR)
         existed = all((directory / name).exists() for name in tsa.TSA_FILES)
-        tsa.make_demo_tsa(directory, algorithm=algorithm, force=force)
+        make_demo_tsa(directory, algorithm=algorithm, force=force)
         state = "kept the existing TSA" if existed and not force else f"created a {algorithm} TSA"
         self.stdout.write(
             f"Demo TSA: {state} in {directory} "
