@@ -17,9 +17,8 @@
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Any
 
 from django.db import connection, transaction
@@ -37,7 +36,6 @@ from centers.models import (
     SyncState,
     SyncStatus,
 )
-from centers.selectors import center_entries_of
 from core import queue
 from core.audit import SYSTEM, audit_log
 from core.errors import DomainError
@@ -383,79 +381,3 @@ def _audit_synced(
         data={"center": center.code, "seq": seq, "effect": effect, "types_added": types_added or []},
     )
 
-
-# --- what the subject sees --------------------------------------------------------------------
-
-
-class Tone(StrEnum):
-    OK = "ok"
-    WAIT = "info"
-    BAD = "danger"
-    NONE = "muted"
-
-
-@dataclass(frozen=True)
-class CenterSyncRow:
-    center: Center
-    state: SyncState | None
-    entry: CenterSubject | None
-    label: str  # 已同步, 同步中, 同步失败 …
-    detail: str  # when, or why
-    tone: Tone
-
-    @property
-    def in_progress(self) -> bool:
-        # 同步中: the page refreshes itself until it is not.
-        return self.tone == Tone.WAIT
-
-
-SYNCED = "已同步"
-SYNCING = "同步中"
-SYNC_FAILED = "同步失败"
-NOT_SYNCED = "未同步"
-SYNCED_AT = "于 {at:%Y-%m-%d %H:%M:%S}"
-RETRY_AT = "{reason}；将于 {at:%H:%M:%S} 自动重试"
-SUBJECT_NOT_VALID = "主体状态为「无效」：提交基本信息后自动同步（交易中心只接收有效主体）"
-OWN_REGISTRATION = "本中心独立注册，不从统一注册平台同步"
-NEVER_SYNCED = "尚未同步，可点击「重新同步」"
-
-
-def sync_overview_for(*, subject: Subject) -> list[CenterSyncRow]:
-    """Every center with the subject's sync state there and its entry, for the subject's own page."""
-    centers = list(Center.objects.all())
-    entries = center_entries_of(subject=subject)
-    # One subject's states at every center: the page is a view across the centers by design.
-    states = {state.center_id: state for state in SyncState.unscoped.filter(subject=subject)}
-    rows = []
-    for center in centers:
-        state = states.get(center.pk)
-        label, detail, tone = _describe(center, subject, state)
-        rows.append(
-            CenterSyncRow(
-                center=center,
-                state=state,
-                entry=entries.get(center.pk),
-                label=label,
-                detail=detail,
-                tone=tone,
-            )
-        )
-    return rows
-
-
-def _describe(center: Center, subject: Subject, state: SyncState | None) -> tuple[str, str, Tone]:
-    if center.source == CenterSource.OWN:
-        return "独立注册", OWN_REGISTRATION, Tone.NONE
-    if subject.status != SubjectStatus.VALID:
-        return NOT_SYNCED, SUBJECT_NOT_VALID, Tone.NONE
-    if state is None:
-        return NOT_SYNCED, NEVER_SYNCED, Tone.NONE
-    if state.status == SyncStatus.SYNCED and state.synced_at is not None:
-        return SYNCED, SYNCED_AT.format(at=timezone.localtime(state.synced_at)), Tone.OK
-    if state.status == SyncStatus.FAILED:
-        return (
-            SYNC_FAILED,
-            RETRY_AT.format(reason=state.last_error, at=timezone.localtime(state.next_attempt_at)),
-            Tone.BAD,
-        )
-    return SYNCING, state.last_error, Tone.WAIT

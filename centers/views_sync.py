@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from centers.sync import sync_overview_for
+from centers.selectors import sync_overview_for
 from core.errors import DomainError
 from registry.auth import actor_for
 from registry.events import subject_resync_request

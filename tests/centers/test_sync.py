@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from centers import sync
+from centers import selectors, sync
 from centers.models import (
     Center,
     CenterPermission,
@@ -367,14 +367,14 @@ class TestOverviewPage:
         page = response.content.decode()
         assert response.status_code == 200
         unit.subject.refresh_from_db()
-        rows = {row.center.code: row for row in sync.sync_overview_for(subject=unit.subject)}
+        rows = {row.center.code: row for row in selectors.sync_overview_for(subject=unit.subject)}
         synced_at = timezone.localtime(SyncState.objects.at(changde).get(subject=unit.subject).synced_at)
         assert (rows["changde"].label, rows["changde"].detail) == (
-            sync.SYNCED,
+            selectors.SYNCED,
             f"于 {synced_at:%Y-%m-%d %H:%M:%S}",
         )
-        assert (rows["hengyang"].label, rows["hengyang"].detail) == (sync.SYNCING, sync.CENTER_STOPPED)
-        assert rows["fengtai"].detail == sync.OWN_REGISTRATION
+        assert (rows["hengyang"].label, rows["hengyang"].detail) == (selectors.SYNCING, sync.CENTER_STOPPED)
+        assert rows["fengtai"].detail == selectors.OWN_REGISTRATION
         for row in rows.values():
             assert row.label in page and row.detail in page
         assert "待完善" in page  # the profile status of the entry at 常德
@@ -390,14 +390,14 @@ class TestOverviewPage:
             deliver_all(unit.subject, changde)
         page = password_client(unit).get("/centers/").content.decode()
         unit.subject.refresh_from_db()
-        (row,) = [row for row in sync.sync_overview_for(subject=unit.subject) if row.center == changde]
+        (row,) = [row for row in selectors.sync_overview_for(subject=unit.subject) if row.center == changde]
         reason = sync.PAYLOAD_INCOMPLETE.format(fields="kind、name、status、basic")
-        assert row.label == sync.SYNC_FAILED and row.detail.startswith(reason + "；将于 ")
-        assert sync.SYNC_FAILED in page and row.detail in page
+        assert row.label == selectors.SYNC_FAILED and row.detail.startswith(reason + "；将于 ")
+        assert selectors.SYNC_FAILED in page and row.detail in page
 
     def test_an_invalid_subject_reads_why_nothing_is_synced(self, unit, password_client):
         page = password_client(unit).get("/centers/").content.decode()
-        assert sync.SUBJECT_NOT_VALID in page
+        assert selectors.SUBJECT_NOT_VALID in page
         assert "hx-trigger" not in page
 
     def test_the_resync_button_sends_again_and_says_so(self, unit, password_client):
