@@ -20,7 +20,7 @@ from review.permissions import Permission
 from review.services import UNDECIDED, release_claim, staff_permission_of
 
 # Marks the back-office accounts. It holds no model permission: staff read a subject's data and
-# files through the back-office, bounded by their center (review/selectors.py), never through
+# files through the back-office, bounded by their center (centers/staff_selectors.py), never through
 # /admin/ or the registry's pages, which would show every subject of the province.
 STAFF_GROUP = "中心工作人员"
 
