@@ -46,7 +46,7 @@ from bench.dataset import unit_code, unit_name
 from bench.figures import show, spread
 from bench.register import PASSWORD
 from core.errors import DomainError
-from democa import issuing
+from democa import issuing, keypairs
 from democa.trust import trust_folder_write
 from pki import services, verify
 from pki.models import TrustedIssuer
@@ -96,7 +96,7 @@ def trust(cas: dict[str, issuing.CA]) -> None:
         services.crl_install(issuer=TrustedIssuer.objects.get(slug=alg), data=crl, source="bench")
         withdrawn = issuing.issue(
             ca,
-            public_key=issuing.generate_key(alg),
+            public_key=keypairs.generate_key(alg),
             name="吊销测试",
             code=unit_code(1),
             serial=revoked[REVOKED // 2][0],
@@ -157,7 +157,7 @@ def prepared(alg: str, holders: list[pkiparts.Holder], count: int) -> list[tuple
         holder = holders[i % len(holders)]
         nonce = services.challenge_issue(session_key=SESSION_KEY, purpose="login").nonce
         text = verify.signed_text(origin=ORIGIN, purpose="login", nonce=nonce)
-        work.append((nonce, holder.pem, issuing._sign(alg, holder.key, text)))
+        work.append((nonce, holder.pem, keypairs.sign(alg, holder.key, text)))
     return work
 
 

@@ -47,7 +47,7 @@ from bench.figures import show, spread, time_ms
 from bench.register import PASSWORD
 from core.audit import Actor
 from core.errors import DomainError
-from democa import issuing
+from democa import issuing, keypairs
 from democa.trust import trust_folder_write
 from democa.tsa import make_demo_tsa
 from pki import services as pki_services
@@ -121,7 +121,7 @@ class Signer:
         )
         prepared = time.perf_counter()
         # What the token returns after the PIN: a SHA-256 signature over the DER signed attributes.
-        signature = issuing._sign(self.algorithm, key.key, bytes(pending.signed_attributes))
+        signature = keypairs.sign(self.algorithm, key.key, bytes(pending.signed_attributes))
         signed = time.perf_counter()
         services.seal_request_finish(
             actor=self.actor, session_hash=SESSION, request_id=pending.pk, signature=signature

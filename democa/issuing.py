@@ -21,16 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import gmssl_pyx
-from asn1crypto import algos, core, crl, keys, pem, x509
+from asn1crypto import core, crl, keys, pem, x509
 from cryptography import x509 as cx509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from pki.verify import SM2_CURVE, SM3_WITH_SM2
+from democa import keypairs
+from pki.verify import SM2_CURVE
 
 keys.NamedCurve.register("sm2p256v1", SM2_CURVE, 32)
 
@@ -69,12 +66,14 @@ class CA:
         return x509.Certificate.load(self.certificate).subject
 
     def sign(self, data: bytes) -> bytes:
-        return _sign(self.algorithm, self.private_key, data)
+        return keypairs.sign(self.algorithm, self.private_key, data)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "ca.crt").write_text(self.certificate_pem)
-        (directory / "ca.key").write_bytes(_private_key_pem(self.algorithm, self.private_key, password=None))
+        (directory / "ca.key").write_bytes(
+            keypairs.private_key_pem(self.algorithm, self.private_key, password=None)
+        )
         (directory / "ca.alg").write_text(f"{self.algorithm}\n{self.name}\n{self.crl_url}\n")
         os.chmod(directory / "ca.key", 0o600)
 
@@ -82,156 +81,8 @@ class CA:
 def load_ca(directory: Path) -> CA:
     algorithm, name, crl_url = (directory / "ca.alg").read_text().split("\n")[:3]
     _, _, der = pem.unarmor((directory / "ca.crt").read_bytes())
-    private_key = load_private_key(algorithm, (directory / "ca.key").read_bytes(), password=None)
+    private_key = keypairs.load_private_key(algorithm, (directory / "ca.key").read_bytes(), password=None)
     return CA(name, algorithm, der, private_key, dict(DEFAULT_PLACEMENT[algorithm]), crl_url)
-
-
-# --- keys -------------------------------------------------------------------------------------
-
-
-def generate_key(algorithm: str) -> Any:
-    if algorithm == "rsa":
-        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    if algorithm == "p256":
-        return ec.generate_private_key(ec.SECP256R1())
-    if algorithm == "sm2":
-        _, sk = gmssl_pyx.sm2_key_generate()
-        return sk
-    raise ValueError(f"unknown algorithm {algorithm!r}")
-
-
-def sm2_public_point(private_scalar: bytes) -> bytes:
-    """The 65-byte uncompressed public point of an SM2 private scalar."""
-    # gmssl_pyx derives the point only when generating, so sign-and-recover is not available;
-    # scalar multiplication on the SM2 curve is short enough to do here.
-    p = 0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF
-    a = p - 3
-    g = (
-        0x32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7,
-        0xBC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0,
-    )
-
-    def add(P: tuple[int, int] | None, Q: tuple[int, int] | None) -> tuple[int, int] | None:
-        if P is None:
-            return Q
-        if Q is None:
-            return P
-        if P[0] == Q[0] and (P[1] + Q[1]) % p == 0:
-            return None
-        if P == Q:
-            lam = (3 * P[0] * P[0] + a) * pow(2 * P[1], -1, p) % p
-        else:
-            lam = (Q[1] - P[1]) * pow(Q[0] - P[0], -1, p) % p
-        x = (lam * lam - P[0] - Q[0]) % p
-        return x, (lam * (P[0] - x) - P[1]) % p
-
-    k = int.from_bytes(private_scalar, "big")
-    result: tuple[int, int] | None = None
-    addend: tuple[int, int] | None = g
-    while k:
-        if k & 1:
-            result = add(result, addend)
-        addend = add(addend, addend)
-        k >>= 1
-    assert result is not None
-    return b"\x04" + result[0].to_bytes(32, "big") + result[1].to_bytes(32, "big")
-
-
-def public_key_info(algorithm: str, key: Any) -> keys.PublicKeyInfo:
-    """SubjectPublicKeyInfo of a private key (cryptography or SM2 scalar) or a cryptography public key."""
-    if algorithm == "sm2":
-        point = key if len(key) == 65 else sm2_public_point(key)
-        return keys.PublicKeyInfo(
-            {
-                "algorithm": {"algorithm": "ec", "parameters": ("named", "sm2p256v1")},
-                "public_key": point,
-            }
-        )
-    public = key.public_key() if hasattr(key, "public_key") else key
-    der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return keys.PublicKeyInfo.load(der)
-
-
-def _sign(algorithm: str, private_key: Any, data: bytes) -> bytes:
-    if algorithm == "rsa":
-        return private_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
-    if algorithm == "p256":
-        return private_key.sign(data, ec.ECDSA(hashes.SHA256()))
-    point = sm2_public_point(private_key)[1:]
-    return gmssl_pyx.sm2_sign(private_key, point, data, signer_id=gmssl_pyx.SM2_DEFAULT_SIGNER_ID)
-
-
-def _signature_algorithm(algorithm: str) -> algos.SignedDigestAlgorithm:
-    oid = {"rsa": "sha256_rsa", "p256": "sha256_ecdsa", "sm2": SM3_WITH_SM2}[algorithm]
-    spec: dict[str, Any] = {"algorithm": oid}
-    if algorithm == "rsa":
-        spec["parameters"] = core.Null()
-    return algos.SignedDigestAlgorithm(spec)
-
-
-def _private_key_info(algorithm: str, private_key: Any) -> keys.PrivateKeyInfo:
-    if algorithm != "sm2":
-        der = private_key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        return keys.PrivateKeyInfo.load(der)
-    ec_key = keys.ECPrivateKey(
-        {
-            "version": "ecPrivkeyVer1",
-            "private_key": int.from_bytes(private_key, "big"),
-            "public_key": sm2_public_point(private_key),
-        }
-    )
-    return keys.PrivateKeyInfo(
-        {
-            "version": 0,
-            "private_key_algorithm": {"algorithm": "ec", "parameters": ("named", "sm2p256v1")},
-            "private_key": ec_key,
-        }
-    )
-
-
-def _private_key_pem(algorithm: str, private_key: Any, *, password: str | None) -> bytes:
-    info = _private_key_info(algorithm, private_key).dump()
-    if password is None:
-        return pem.armor("PRIVATE KEY", info)
-    # Standard PKCS#8 PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC): OpenSSL and the agent both read it.
-    salt, iv, iterations = os.urandom(16), os.urandom(16), 100_000
-    kek = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=iterations).derive(
-        password.encode()
-    )
-    pad = 16 - len(info) % 16
-    encryptor = Cipher(algorithms.AES(kek), modes.CBC(iv)).encryptor()
-    encrypted = encryptor.update(info + bytes([pad]) * pad) + encryptor.finalize()
-    encrypted_info = keys.EncryptedPrivateKeyInfo(
-        {
-            "encryption_algorithm": {
-                "algorithm": "pbes2",
-                "parameters": {
-                    "key_derivation_func": {
-                        "algorithm": "pbkdf2",
-                        "parameters": {
-                            "salt": ("specified", salt),
-                            "iteration_count": iterations,
-                            "prf": {"algorithm": "sha256", "parameters": core.Null()},
-                        },
-                    },
-                    "encryption_scheme": {"algorithm": "aes256_cbc", "parameters": iv},
-                },
-            },
-            "encrypted_data": encrypted,
-        }
-    )
-    return pem.armor("ENCRYPTED PRIVATE KEY", encrypted_info.dump())
-
-
-def load_private_key(algorithm: str, data: bytes, *, password: str | None) -> Any:
-    """Reads what _private_key_pem wrote (unencrypted only; the agent decrypts its own files)."""
-    if algorithm != "sm2":
-        return serialization.load_pem_private_key(data, password.encode() if password else None)
-    _, _, der = pem.unarmor(data)
-    info = keys.PrivateKeyInfo.load(der)
-    return info["private_key"].parsed["private_key"].native.to_bytes(32, "big")
 
 
 # --- certificates -----------------------------------------------------------------------------
@@ -267,7 +118,7 @@ def _certificate(
         {
             "version": "v3",
             "serial_number": serial,
-            "signature": _signature_algorithm(algorithm),
+            "signature": keypairs.signature_algorithm(algorithm),
             "issuer": issuer.subject if issuer else subject,
             "validity": {"not_before": x509.Time({"utc_time": not_before}), "not_after": _time(not_after)},
             "subject": subject,
@@ -275,11 +126,11 @@ def _certificate(
             "extensions": extensions,
         }
     )
-    signature = _sign(algorithm, signer_key, tbs.dump())
+    signature = keypairs.sign(algorithm, signer_key, tbs.dump())
     cert = x509.Certificate(
         {
             "tbs_certificate": tbs,
-            "signature_algorithm": _signature_algorithm(algorithm),
+            "signature_algorithm": keypairs.signature_algorithm(algorithm),
             "signature_value": signature,
         }
     )
@@ -296,8 +147,8 @@ def _key_identifier(spki: keys.PublicKeyInfo) -> bytes:
 
 
 def make_ca(name: str, algorithm: str, *, crl_url: str = "", years: int = 20) -> CA:
-    key = generate_key(algorithm)
-    spki = public_key_info(algorithm, key)
+    key = keypairs.generate_key(algorithm)
+    spki = keypairs.public_key_info(algorithm, key)
     start = now() - dt.timedelta(days=1)
     der = _certificate(
         None,
@@ -362,7 +213,7 @@ def certify(
     spki = (
         public_key
         if isinstance(public_key, keys.PublicKeyInfo)
-        else public_key_info(ca.algorithm, public_key)
+        else keypairs.public_key_info(ca.algorithm, public_key)
     )
     start = not_before or now() - dt.timedelta(hours=1)
     end = not_after or start + dt.timedelta(days=730)
@@ -430,7 +281,7 @@ def make_crl(
     tbs = crl.TbsCertList(
         {
             "version": "v2",
-            "signature": _signature_algorithm(ca.algorithm),
+            "signature": keypairs.signature_algorithm(ca.algorithm),
             "issuer": ca.subject,
             "this_update": _time(start),
             "next_update": _time(next_update or start + dt.timedelta(days=1)),
@@ -453,7 +304,7 @@ def make_crl(
     signed = crl.CertificateList(
         {
             "tbs_cert_list": tbs,
-            "signature_algorithm": _signature_algorithm(ca.algorithm),
+            "signature_algorithm": keypairs.signature_algorithm(ca.algorithm),
             "signature": ca.sign(tbs.dump()),
         }
     )
@@ -468,11 +319,11 @@ def soft_certificate(
 ) -> str:
     """A soft certificate as the agent reads it: STEM.crt plus STEM.p12 (RSA, P-256) or STEM.key.pem (SM2)."""
     directory.mkdir(parents=True, exist_ok=True)
-    key = generate_key(ca.algorithm)
+    key = keypairs.generate_key(ca.algorithm)
     der = issue(ca, public_key=key, name=name, code=code, **options)
     (directory / f"{stem}.crt").write_text(to_pem(der))
     if ca.algorithm == "sm2":
-        (directory / f"{stem}.key.pem").write_bytes(_private_key_pem("sm2", key, password=pin))
+        (directory / f"{stem}.key.pem").write_bytes(keypairs.private_key_pem("sm2", key, password=pin))
     else:
         p12 = pkcs12.serialize_key_and_certificates(
             stem.encode(),

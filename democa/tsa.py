@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from democa import issuing
+from democa import issuing, keypairs
 from signing.tsa import ALGORITHMS, CERT_FILE, KEY_FILE, ROOT_FILE, TSA_FILES, key_password
 
 TSA_NAME = "ggzy 演示时间戳服务"
@@ -34,7 +34,7 @@ def make_demo_tsa(directory: Path, *, algorithm: str = "rsa", force: bool = Fals
         return
     # The root (20 years) outlives the TSA certificate, so every token the TSA can sign still chains to it.
     root = issuing.make_ca(ROOT_NAME, algorithm)
-    tsa_key = issuing.generate_key(algorithm)
+    tsa_key = keypairs.generate_key(algorithm)
     start = issuing.now() - dt.timedelta(minutes=5)  # a verifier whose clock runs behind still sees it valid
     der = issuing.certify(
         root,

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from democa import issuing
+from democa import issuing, keypairs
 from pki import verify
 
 ORIGIN = "http://testserver"
@@ -24,7 +24,7 @@ class Holder:
     pem: str
 
     def sign(self, text: bytes) -> str:
-        return base64.b64encode(issuing._sign(self.ca.algorithm, self.key, text)).decode()
+        return base64.b64encode(keypairs.sign(self.ca.algorithm, self.key, text)).decode()
 
     def signed(self, *, nonce: str, purpose: str = "login", origin: str = ORIGIN) -> dict[str, str]:
         text = verify.signed_text(origin=origin, purpose=purpose, nonce=nonce)
@@ -32,7 +32,7 @@ class Holder:
 
 
 def holder(ca: issuing.CA, *, name: str, code: str, **options: Any) -> Holder:
-    key = issuing.generate_key(ca.algorithm)
+    key = keypairs.generate_key(ca.algorithm)
     der = issuing.issue(ca, public_key=key, name=name, code=code, **options)
     return Holder(ca, key, issuing.to_pem(der))
 

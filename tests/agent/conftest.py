@@ -27,7 +27,7 @@ except ImportError:  # a checkout without `pip install -e agent`
 from ggzy_agent.config import AgentConfig
 from ggzy_agent.server import AgentServer
 
-from democa import issuing
+from democa import issuing, keypairs
 
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 # Distinctive PINs, so that searching every response and log line for them finds any leak.
@@ -143,7 +143,7 @@ def _sm2_certificate_on_token(ca) -> str:
 
     issuing.init_token(label="key-sm2", so_pin=SO_PIN, pin=PIN)
     der = issuing.issue(
-        ca, public_key=issuing.generate_key("sm2"), name="国密令牌有限公司", code="91512081MA62K0260E"
+        ca, public_key=keypairs.generate_key("sm2"), name="国密令牌有限公司", code="91512081MA62K0260E"
     )
     lib = pkcs11.lib(SOFTHSM)
     lib.reinitialize()

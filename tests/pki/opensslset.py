@@ -25,7 +25,7 @@ from asn1crypto import keys, pem, x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 
-from democa import issuing
+from democa import issuing, keypairs
 from pki import verify
 from registry.identifiers import uscc_check_char
 
@@ -92,8 +92,8 @@ class Leaf:
 
     def sign(self, text: bytes) -> str:
         if self.algorithm == "sm2":
-            scalar = issuing.load_private_key("sm2", self.key_pem, password=None)
-            return base64.b64encode(issuing._sign("sm2", scalar, text)).decode()
+            scalar = keypairs.load_private_key("sm2", self.key_pem, password=None)
+            return base64.b64encode(keypairs.sign("sm2", scalar, text)).decode()
         key: Any = serialization.load_pem_private_key(self.key_pem, None)
         if self.algorithm == "rsa":
             signature = key.sign(text, padding.PKCS1v15(), hashes.SHA256())

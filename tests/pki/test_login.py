@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from democa import issuing
+from democa import issuing, keypairs
 from pki import rules, services, verify
 from pki.models import BindingHow, BoundCertificate, TrustedIssuer
 from registry.auth import AUTH_METHOD_KEY, CERTIFICATE
@@ -139,7 +139,7 @@ def test_untrusted_issuer_refused(client, trusted, challenge):
 
 def test_forged_certificate_naming_a_trusted_issuer_refused(client, trusted, challenge):
     unit = make_unit()
-    forger_key = issuing.generate_key("sm2")
+    forger_key = keypairs.generate_key("sm2")
     key = holder(trusted["sm2"], name=unit.subject.name, code=unit.subject.code, issuer_key=forger_key)
     response = login(client, key.signed(nonce=challenge()))
     assert response.json()["error"] == verify.FORGED.format(issuer=trusted["sm2"].name)
