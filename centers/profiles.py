@@ -102,9 +102,8 @@ def submitting_name(entry: CenterSubject) -> str:
 
 
 def commitment_title(center: Center, name: str) -> str:
-    # The title names the center and the unit exactly: a commitment made for another center, or
-    # before a rename, is recognisable without reading the PDF.
-    return f"诚信承诺书（{center.short_name}·{name}）"
+    """What a person sees the commitment called; commitment_check reads the document's fields."""
+    return rules.COMMITMENT_TITLE.format(center=center.short_name, name=name)
 
 
 # --- the 诚信承诺书 ---------------------------------------------------------------------------------
@@ -148,11 +147,13 @@ def commitment_check(
     if document is None:
         return CommitmentCheck(None, None, rules.COMMITMENT_MISSING)
     name = submitting_name(entry)
-    if document.subject_id != entry.subject_id or not document.title.startswith(
-        commitment_title(center, "")[:-1]
+    if (
+        document.subject_id != entry.subject_id
+        or document.kind != rules.COMMITMENT_KIND
+        or document.center_code != center.code
     ):
         return CommitmentCheck(document, None, rules.COMMITMENT_OTHER_CENTER.format(center=center.name))
-    if document.title != commitment_title(center, name):
+    if document.subject_name != name:
         return CommitmentCheck(document, None, rules.COMMITMENT_NAME_CHANGED.format(name=name))
     subject = entry.subject
     seal_kind = SealKind.UNIT if subject.kind == SubjectKind.UNIT else SealKind.PERSONAL
@@ -185,8 +186,10 @@ def commitment_generate(*, actor: Actor, center: Center, center_subject: CenterS
     document = signing_services.document_create(
         actor=actor,
         subject=subject,
-        kind="integrity_commitment",
+        kind=rules.COMMITMENT_KIND,
         title=commitment_title(center, name),
+        center_code=center.code,
+        subject_name=name,
         context={
             "center_name": center.name,
             "subject_name": name,

@@ -219,6 +219,11 @@ REGISTRY_FIELDS_READ_ONLY = (
 REFUND_NAME_DIFFERS = "保证金退还账户的账户名称应与单位名称「{name}」一致（保证金只退还至本单位账户）。"
 NO_TYPES = "请先在「主体类型」中选择至少一种主体类型，再提交。"
 
+# The 诚信承诺书 is a signing.Document of this kind, addressed by its center_code and naming the unit
+# by its subject_name; the title is for people (lists, the agent's window, the file name) and names
+# the center and the unit exactly, so a person can tell one commitment from another.
+COMMITMENT_KIND = "integrity_commitment"
+COMMITMENT_TITLE = "诚信承诺书（{center}·{name}）"
 COMMITMENT_MISSING = "请先生成诚信承诺书，并加盖单位公章后再提交。"
 COMMITMENT_NOT_SEALED = "诚信承诺书尚未加盖本单位的单位公章（须在「承诺单位（盖章）」处，使用本单位的CA证书签章），请签章后再提交。"
 COMMITMENT_OTHER_CENTER = "这份诚信承诺书不是为{center}生成的，请在本中心重新生成诚信承诺书并签章。"

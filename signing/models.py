@@ -83,6 +83,11 @@ class Document(models.Model):
     subject = models.ForeignKey("registry.Subject", on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField("文件类型", max_length=40)  # a template in signing.render.DOCUMENT_KINDS
     title = models.CharField("文件名称", max_length=200)
+    # What the document is for, so it is recognised by fields, never by its title: the trading
+    # center it is addressed to (a centers.Center's code; signing names no higher app) and the
+    # subject's name as the document states it. Blank where a kind is addressed to no center.
+    center_code = models.CharField("所属交易中心代码", max_length=30, blank=True)
+    subject_name = models.CharField("文件所列主体名称", max_length=200, blank=True)
     pages = models.PositiveIntegerField("页数")
     places = models.JSONField("签章位置", default=dict)  # name -> {page, x, y, width, height}
     version = models.PositiveIntegerField("版本", default=1)

@@ -180,14 +180,25 @@ def seal_retire(*, actor: Actor, seal: Seal) -> None:
 
 
 def document_create(
-    *, actor: Actor, subject: Subject, kind: str, title: str, context: dict[str, Any]
+    *,
+    actor: Actor,
+    subject: Subject,
+    kind: str,
+    title: str,
+    context: dict[str, Any],
+    center_code: str = "",
+    subject_name: str = "",
 ) -> Document:
+    """A document rendered from its kind's template; `center_code` and `subject_name` say whom it
+    is addressed to and whom it names, for the app that checks it (centers: the 诚信承诺书)."""
     rendered = render.render_pdf(kind, context, title=title, author=subject.name)
     with transaction.atomic():
         document = Document.objects.create(
             subject=subject,
             kind=kind,
             title=title,
+            center_code=center_code,
+            subject_name=subject_name,
             pages=rendered.pages,
             places={name: vars(place) for name, place in rendered.places.items()},
             pdf=rendered.pdf,

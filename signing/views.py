@@ -208,27 +208,10 @@ def seal_retire(request: SubjectRequest, pk: int) -> HttpResponse:
 
 @subject_required
 def document_list(request: SubjectRequest) -> HttpResponse:
-    if request.method == "POST":
-        subject = request.subject
-        today = timezone.localdate()
-        try:
-            document = services.document_create(
-                actor=actor_for(request),
-                subject=subject,
-                kind="integrity_commitment",
-                title=f"诚信承诺书（{subject.name}）",
-                context={
-                    "center_name": "公共资源交易中心",
-                    "subject_name": subject.name,
-                    "subject_code": subject.code,
-                    "signed_on": f"{today.year}年{today.month}月{today.day}日",
-                },
-            )
-        except DomainError as error:  # e.g. a character in the registered name no font can draw
-            messages.error(request, error.message)
-            return redirect("signing:documents")
-        messages.success(request, "已生成诚信承诺书，请加盖单位公章和法定代表人印章。")
-        return redirect("signing:document", pk=document.pk)
+    # Lists what the unit has; it makes nothing. The one document a unit generates itself, the
+    # 诚信承诺书, is addressed to a trading center and made on that center's page
+    # (centers.profiles.commitment_generate): one made here would be addressed to no center and
+    # accepted by none.
     return render(
         request,
         "signing/documents.html",

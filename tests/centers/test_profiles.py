@@ -4,6 +4,7 @@ types and the review queue's decisions — through the services, with real seals
 
 from __future__ import annotations
 
+import pypdfium2 as pdfium
 import pytest
 from django.utils import timezone
 
@@ -239,6 +240,41 @@ def test_a_commitment_made_for_another_center_is_not_this_centers(key_for):
     with pytest.raises(DomainError) as refused:
         submit(account, entry)
     assert refused.value.message == rules.COMMITMENT_OTHER_CENTER.format(center="常德市公共资源交易中心")
+
+
+def test_the_commitment_says_whom_it_is_addressed_to_and_is_dated_the_day_it_is_made(key_for):
+    account, entry = make_entry("changde")
+    save_profile(account, entry)
+    document = profiles.commitment_generate(actor=actor(account), center=entry.center, center_subject=entry)
+    name = profiles.submitting_name(entry)
+    assert (document.kind, document.center_code, document.subject_name) == (
+        rules.COMMITMENT_KIND,
+        "changde",
+        name,
+    )
+    assert document.title == profiles.commitment_title(entry.center, name)
+    today = timezone.localdate()
+    pdf = pdfium.PdfDocument(bytes(document.pdf))
+    text = "".join(page.get_textpage().get_text_range() for page in pdf)
+    pdf.close()
+    assert f"{today.year}年{today.month}月{today.day}日" in text
+
+
+def test_a_document_is_a_commitment_by_its_fields_not_its_title(key_for):
+    # A document titled exactly as a commitment for this center, but addressed to none (as signing's
+    # page once made them), is not this center's commitment.
+    account, entry = make_entry("changde")
+    save_profile(account, entry)
+    name = profiles.submitting_name(entry)
+    lookalike = signing_services.document_create(
+        actor=actor(account),
+        subject=account.subject,
+        kind=rules.COMMITMENT_KIND,
+        title=profiles.commitment_title(entry.center, name),
+        context={"center_name": "公共资源交易中心", "subject_name": name, "subject_code": "x"},
+    )
+    check = profiles.commitment_check(center=entry.center, entry=entry, document=lookalike)
+    assert check.problem == rules.COMMITMENT_OTHER_CENTER.format(center="常德市公共资源交易中心")
 
 
 # --- 常德: approved on the sealed commitment ---------------------------------------------------------------
@@ -676,3 +712,30 @@ def test_staff_of_the_center_open_the_sealed_commitment_others_do_not(key_for, c
     assert client.get(url).status_code == 404  # another center's staff
     client.force_login(account)
     assert client.get(url).status_code == 403  # the unit itself is not staff
+
+
+def test_the_migration_addresses_the_commitments_entries_hold_by_their_title(key_for):
+    # centers 0005 fills center_code/subject_name for commitments made before the fields existed.
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("centers.migrations.0005_commitment_documents_addressed")
+    account, entry = make_entry("changde")
+    save_profile(account, entry)
+    document = profiles.commitment_generate(actor=actor(account), center=entry.center, center_subject=entry)
+    stray = signing_services.document_create(
+        actor=actor(account),
+        subject=account.subject,
+        kind=rules.COMMITMENT_KIND,
+        title="诚信承诺书（某单位）",
+        context={"center_name": "公共资源交易中心", "subject_name": "某单位", "subject_code": "x"},
+    )
+    type(document).objects.filter(pk__in=[document.pk, stray.pk]).update(center_code="", subject_name="")
+    migration.fill(apps, None)
+    document.refresh_from_db()
+    stray.refresh_from_db()
+    entry.refresh_from_db()
+    assert (document.center_code, document.subject_name) == ("changde", profiles.submitting_name(entry))
+    assert (stray.center_code, stray.subject_name) == ("", "")
+    assert profiles.commitment_check(center=entry.center, entry=entry).problem == rules.COMMITMENT_NOT_SEALED

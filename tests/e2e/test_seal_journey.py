@@ -8,9 +8,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.audit import Actor
 from democa import issuing
 from registry.identifiers import resident_id_check_char
 from signing import pdfsign, rules
+from signing import services as signing_services
 from signing.models import Document
 from tests.e2e.agentparts import (
     PIN,
@@ -78,9 +80,23 @@ def test_unit_and_legal_representative_seal_the_commitment(page: Page, shot, tru
     expect(flash(page)).to_contain_text(f"证书（序列号 {serial(rep_pem)}）现在可以使用该印章")
     shot(page, "personal-seal")
 
-    # 签章文件: generate the 诚信承诺书, seal it twice; each seal says who, when and that it is intact.
+    # 签章文件: the 诚信承诺书 (made at a center's page, as centers.profiles.commitment_generate does),
+    # sealed twice; each seal says who, when and that it is intact.
+    commitment = signing_services.document_create(
+        actor=Actor(user=account, auth_method="certificate"),
+        subject=unit,
+        kind="integrity_commitment",
+        title=f"诚信承诺书（衡阳·{unit.name}）",
+        context={
+            "center_name": "衡阳市公共资源交易中心",
+            "subject_name": unit.name,
+            "subject_code": unit.code,
+        },
+        center_code="hengyang",
+        subject_name=unit.name,
+    )
     side_link(page, "签章文件")
-    button(page, "生成诚信承诺书").click()
+    page.get_by_role("row", name=commitment.title).get_by_role("link", name="查看与签章").click()
     expect(page.locator(".doc-side")).to_contain_text(rules.NO_SEALS)
     shot(page, "commitment-unsealed")
     popup = seal_document(
