@@ -66,7 +66,7 @@ def attachment_get_for(*, account: Account, pk: int) -> Attachment:
     unit's account, so the unit's files are theirs too); anybody else's looks missing.
 
     Staff are not let in here, whatever model permission they hold: a center's staff open a file
-    through the back-office (review.selectors.attachment_for), which serves only files their
+    through the back-office (centers.staff_selectors.attachment_for), which serves only files their
     center's data refers to, and a platform administrator reaches every center's files there
     too. A model permission says nothing about which center a file belongs to, so honouring one
     here let any reviewer read another center's unbind letters and practitioners' documents."""
