@@ -33,28 +33,40 @@ from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
 from signing import services as signing_services
 from signing.models import Document, SealKind, Signature
 
-# Which action may start from which status (STYLE: workflows are explicit).
-ALLOWED_FROM: dict[str, frozenset[str]] = {
-    "save": frozenset(
-        {ProfileStatus.NEW, ProfileStatus.DRAFT, ProfileStatus.REJECTED, ProfileStatus.APPROVED}
-    ),
-    "submit": frozenset({ProfileStatus.DRAFT, ProfileStatus.REJECTED}),
-    "withdraw": frozenset({ProfileStatus.SUBMITTED}),
-    "commitment": frozenset({ProfileStatus.NEW, ProfileStatus.DRAFT, ProfileStatus.REJECTED}),
+# One table of the profile's workflow (STYLE: workflows are explicit): what each action may start
+# from and the status it leaves; None where the status stays as it was. 「保存」 is two rows: with no
+# draft open (a new profile, or an approved one being changed) it opens one; on a draft or a
+# returned profile it keeps the status (a returned one shows its opinion until submitted again).
+# A submission the center's rule decides at once is submitted and approved in one transaction.
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "open": (frozenset({ProfileStatus.NEW, ProfileStatus.APPROVED}), ProfileStatus.DRAFT),
+    "save": (frozenset({ProfileStatus.DRAFT, ProfileStatus.REJECTED}), None),
+    "submit": (frozenset({ProfileStatus.DRAFT, ProfileStatus.REJECTED}), ProfileStatus.SUBMITTED),
+    "withdraw": (frozenset({ProfileStatus.SUBMITTED}), ProfileStatus.DRAFT),
+    "approve": (frozenset({ProfileStatus.SUBMITTED}), ProfileStatus.APPROVED),
+    "reject": (frozenset({ProfileStatus.SUBMITTED}), ProfileStatus.REJECTED),
+    "commitment": (frozenset({ProfileStatus.NEW, ProfileStatus.DRAFT, ProfileStatus.REJECTED}), None),
 }
 
 
-def _guard(center: Center, entry: CenterSubject, action: str) -> None:
-    if entry.profile_status in ALLOWED_FROM[action]:
-        return
+def action_allowed(entry: CenterSubject, *actions: str) -> bool:
+    """Whether any of the actions may start from the entry's status (what a page offers)."""
+    return any(entry.profile_status in TRANSITIONS[action][0] for action in actions)
+
+
+def _guard(center: Center, entry: CenterSubject, action: str) -> str:
+    """The status the action leaves the entry in, or a StateError naming why it may not start."""
+    allowed_from, to = TRANSITIONS[action]
     status = entry.profile_status
+    if status in allowed_from:
+        return status if to is None else to
     if action == "submit" and status == ProfileStatus.NEW:
         raise StateError(rules.PROFILE_NOTHING_TO_SUBMIT)
     if action == "submit" and status == ProfileStatus.SUBMITTED:
         raise StateError(rules.PROFILE_ALREADY_SUBMITTED.format(department=rules.department_of(center)))
     if action == "submit":
         raise StateError(rules.PROFILE_NO_CHANGES)
-    if action == "withdraw":
+    if action in ("withdraw", "approve", "reject"):
         raise StateError(rules.PROFILE_NOT_SUBMITTED)
     if action == "commitment" and status == ProfileStatus.APPROVED:
         raise StateError(rules.COMMITMENT_IN_FORCE)
@@ -242,13 +254,12 @@ def profile_save(
     data = {key: value for key, value in data.items() if key in allowed}
     with transaction.atomic():
         entry = entry_locked(center, center_subject)
-        _guard(center, entry, "save")
+        status = _guard(center, entry, "open" if action_allowed(entry, "open") else "save")
         _check_revision(entry, expected_revision)
         changed = sorted(k for k in allowed if entry.profile_draft.get(k) != data.get(k))
         entry.profile_draft = data
         entry.profile_revision += 1
-        if entry.profile_status in (ProfileStatus.NEW, ProfileStatus.APPROVED):
-            entry.profile_status = ProfileStatus.DRAFT  # after approval: a change, the old stays in force
+        entry.profile_status = status  # after approval: a change, the old stays in force
         entry.save(update_fields=["profile_draft", "profile_revision", "profile_status", "updated_at"])
         audit_log(
             actor=actor,
@@ -278,7 +289,7 @@ def profile_submit(
     now = now or timezone.now()
     with transaction.atomic():
         entry = entry_locked(center, center_subject)
-        _guard(center, entry, "submit")
+        submitted = _guard(center, entry, "submit")
         _check_revision(entry, expected_revision)
         missing = missing_fields(entry)
         if missing:
@@ -303,6 +314,7 @@ def profile_submit(
             raise DomainError(check.problem)
 
         decision = rules.profile_decision(center, types)
+        entry.profile_status = submitted
         entry.submitted_at = now
         audit_log(
             actor=actor,
@@ -321,7 +333,6 @@ def profile_submit(
         if decision.automatic:
             _approve(actor=actor, center=center, entry=entry, because=decision.because, opinion="", now=now)
         else:
-            entry.profile_status = ProfileStatus.SUBMITTED
             entry.save(update_fields=["profile_status", "submitted_at", "updated_at"])
             review_services.review_open(
                 actor=actor,
@@ -342,8 +353,7 @@ def profile_withdraw(*, actor: Actor, center: Center, center_subject: CenterSubj
     unit_only(actor, "撤回单位信息")
     with transaction.atomic():
         entry = entry_locked(center, center_subject)
-        _guard(center, entry, "withdraw")
-        entry.profile_status = ProfileStatus.DRAFT
+        entry.profile_status = _guard(center, entry, "withdraw")
         entry.save(update_fields=["profile_status", "updated_at"])
         review_services.review_withdraw(actor=actor, target=entry)
         audit_log(
@@ -369,7 +379,7 @@ def _approve(
         basic.update({k: draft.get(k, "") for k in rules.REGISTRY_SIDE_FIELDS})
         entry.registry_data = {**entry.registry_data, "name": draft.get("name") or old_name, "basic": basic}
         fields.append("registry_data")
-    entry.profile_status = ProfileStatus.APPROVED
+    entry.profile_status = _guard(center, entry, "approve")
     entry.decided_at = now
     entry.decision_opinion = opinion
     entry.save(update_fields=fields)
@@ -415,13 +425,12 @@ def _reviewed_entry(item: ReviewItem) -> CenterSubject:
     )
     if entry is None:
         raise NotFound()
-    if entry.profile_status != ProfileStatus.SUBMITTED:
-        raise StateError(rules.PROFILE_NOT_SUBMITTED)
     return entry
 
 
 def profile_approve(*, actor: Actor, item: ReviewItem, opinion: str) -> None:
     center, entry = item.center, _reviewed_entry(item)
+    _guard(center, entry, "approve")  # before the reviewer's line is composed
     because = rules.GRANTED_BY_REVIEW.format(**grants.reviewer_line(actor, center))
     _approve(actor=actor, center=center, entry=entry, because=because, opinion=opinion, now=timezone.now())
 
@@ -429,7 +438,7 @@ def profile_approve(*, actor: Actor, item: ReviewItem, opinion: str) -> None:
 def profile_reject(*, actor: Actor, item: ReviewItem, opinion: str) -> None:
     entry = _reviewed_entry(item)
     # The draft stays as submitted: the unit fixes what the opinion says and submits again.
-    entry.profile_status = ProfileStatus.REJECTED
+    entry.profile_status = _guard(item.center, entry, "reject")
     entry.decided_at = timezone.now()
     entry.decision_opinion = opinion
     entry.save(update_fields=["profile_status", "decided_at", "decision_opinion", "updated_at"])

@@ -179,7 +179,7 @@ def _posted_revision(request: HttpRequest) -> int:
 
 def _profile_page(request: CenterRequest, form: forms.CenterProfileForm, **extra: Any) -> HttpResponse:
     entry = request.center_subject
-    editable = entry.profile_status in profiles.ALLOWED_FROM["save"]
+    editable = profiles.action_allowed(entry, "open", "save")
     waiting = (
         profiles.review_waiting(center=request.center, entry=entry)
         if entry.profile_status == ProfileStatus.SUBMITTED
@@ -319,7 +319,7 @@ def commitment(request: CenterRequest) -> HttpResponse:
             request,
             "commitment",
             check=check,
-            may_generate=entry.profile_status in profiles.ALLOWED_FROM["commitment"],
+            may_generate=profiles.action_allowed(entry, "commitment"),
         ),
     )
 

@@ -64,19 +64,25 @@ EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
     SubjectKind.PERSON: ("email", "region", "address"),
 }
 
-# One table of what each change may start from (the workflow of an application).
-ALLOWED_FROM: dict[str, frozenset[str]] = {
-    "withdraw": frozenset({CAApplicationStatus.PENDING}),
-    "answer": frozenset({CAApplicationStatus.PENDING}),
+# One table of the workflow of an application (STYLE: workflows are explicit): what each change
+# may start from and the status it leaves. The CA's answer is one of two changes, by its decision.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "withdraw": (frozenset({CAApplicationStatus.PENDING}), CAApplicationStatus.WITHDRAWN),
+    "accept": (frozenset({CAApplicationStatus.PENDING}), CAApplicationStatus.ACCEPTED),
+    "reject": (frozenset({CAApplicationStatus.PENDING}), CAApplicationStatus.REJECTED),
 }
+_ANSWERS = frozenset({"accept", "reject"})
 
 
-def _guard(application: CAApplication, action: str, answer: str = "") -> None:
-    if application.status in ALLOWED_FROM[action]:
-        return
-    if action == "answer" and application.status == CAApplicationStatus.WITHDRAWN:
+def _guard(application: CAApplication, action: str) -> str:
+    """The status the change leaves the application in, or a StateError naming why it may not."""
+    allowed, to = TRANSITIONS[action]
+    if application.status in allowed:
+        return to
+    if action in _ANSWERS and application.status == CAApplicationStatus.WITHDRAWN:
         raise StateError(ANSWER_WITHDRAWN)
-    if action == "answer":
+    if action in _ANSWERS:
+        answer = CAApplicationStatus(to).label
         raise StateError(ANSWER_CONFLICT.format(status=application.get_status_display(), answer=answer))
     raise StateError(NOTHING_TO_WITHDRAW)
 
@@ -229,8 +235,7 @@ def ca_application_withdraw(*, actor: Actor, subject: Subject) -> CAApplication:
         )
         if application is None:
             raise StateError(NOTHING_TO_WITHDRAW)
-        _guard(application, "withdraw")
-        application.status = CAApplicationStatus.WITHDRAWN
+        application.status = _guard(application, "withdraw")
         application.withdrawn_at = timezone.now()
         application.save(update_fields=["status", "withdrawn_at"])
         outbox_enqueue(
@@ -265,8 +270,7 @@ def ca_application_answer(
             raise NotFound()
         if application.status == status:
             return application
-        _guard(application, "answer", answer=status.label)
-        application.status = status
+        application.status = _guard(application, "accept" if accepted else "reject")
         application.answered_at = timezone.now()
         application.answer_message = message
         application.save(update_fields=["status", "answered_at", "answer_message"])

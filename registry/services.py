@@ -105,14 +105,16 @@ def _create_subject(
 
 # --- records: create, save, submit, change, void ------------------------------------------
 
-# One table of what each action may start from (DOMAIN: workflows are explicit).
-ALLOWED_FROM: dict[str, frozenset[str]] = {
-    "save": frozenset({RecordStatus.DRAFT, RecordStatus.SUBMITTED}),
-    "submit": frozenset({RecordStatus.DRAFT, RecordStatus.SUBMITTED}),
-    "start_change": frozenset({RecordStatus.SUBMITTED}),
-    "discard_change": frozenset({RecordStatus.DRAFT, RecordStatus.SUBMITTED}),
-    "void": frozenset({RecordStatus.SUBMITTED}),
-    "unvoid": frozenset({RecordStatus.VOID}),
+# One table of the workflow (STYLE: workflows are explicit): what each action may start from and
+# the status it leaves. None: the status stays as it was — a save or a change in progress works
+# on the draft beside the version in force, which keeps the record's status.
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "save": (frozenset({RecordStatus.DRAFT, RecordStatus.SUBMITTED}), None),
+    "submit": (frozenset({RecordStatus.DRAFT, RecordStatus.SUBMITTED}), RecordStatus.SUBMITTED),
+    "start_change": (frozenset({RecordStatus.SUBMITTED}), None),
+    "discard_change": (frozenset({RecordStatus.DRAFT, RecordStatus.SUBMITTED}), None),
+    "void": (frozenset({RecordStatus.SUBMITTED}), RecordStatus.VOID),
+    "unvoid": (frozenset({RecordStatus.VOID}), RecordStatus.SUBMITTED),
 }
 _GUARD_MESSAGES = {
     "void": rules.VOID_ONLY_SUBMITTED,
@@ -121,10 +123,13 @@ _GUARD_MESSAGES = {
 }
 
 
-def _guard(record: Record, action: str) -> None:
-    if record.status not in ALLOWED_FROM[action]:
+def _guard(record: Record, action: str) -> str:
+    """The status the action leaves the record in, or a StateError naming why it may not start."""
+    allowed, to = TRANSITIONS[action]
+    if record.status not in allowed:
         message = _GUARD_MESSAGES.get(action) or rules.NOT_EDITABLE.format(status=record.get_status_display())
         raise StateError(message)
+    return record.status if to is None else to
 
 
 def _locked(record: Record) -> Record:
@@ -216,7 +221,7 @@ def record_submit(*, actor: Actor, record: Record, expected_revision: int) -> Re
     """「提交」: the draft becomes the version in force for every reader."""
     with transaction.atomic():
         record = _locked(record)
-        _guard(record, "submit")
+        to = _guard(record, "submit")
         if record.kind == RecordKind.BASIC:
             ca_applications.ca_pending_blocks_basic_submit(subject=record.subject)
         draft = record.draft
@@ -241,7 +246,7 @@ def record_submit(*, actor: Actor, record: Record, expected_revision: int) -> Re
         draft.save(update_fields=["state", "submitted_at", "submitted_by", "submitted_auth"])
         record.current = draft
         record.draft = None
-        record.status = RecordStatus.SUBMITTED
+        record.status = to
         record.title = _title(record, draft.data) or record.title
         record.save(update_fields=["current", "draft", "status", "title", "updated_at"])
         if record.kind == RecordKind.BASIC:
@@ -348,8 +353,7 @@ def _set_void(*, actor: Actor, record: Record, void: bool) -> Record:
         record = _locked(record)
         if record.kind not in rules.VOIDABLE_KINDS:
             raise StateError(rules.VOID_NOT_ALLOWED.format(kind=record.get_kind_display()))
-        _guard(record, action)
-        record.status = RecordStatus.VOID if void else RecordStatus.SUBMITTED
+        record.status = _guard(record, action)
         record.save(update_fields=["status", "updated_at"])
         audit_log(
             actor=actor,
