@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from centers import rules
 from centers.models import Center, CenterPermission, CenterSubject, ProfileStatus, SyncState, SyncStatus
 from centers.profiles import commitment_check, commitment_title
-from centers.sync import SYNCED
+from centers.selectors import SYNCED
 from core.models import AuditEntry
 from democa import issuing
 from pki import rules as pki_rules
