@@ -9,7 +9,7 @@ changes are made. Both centers fed by the registry (常德,
 
 - `lag p50/p99`: from the commit of the registry's change to the moment the center applied it,
   for every change at every center. The commit time is taken by an on_commit callback that runs
-  before the one queueing the deliveries; the apply time is the `center.subject_synced` audit row
+  before the one queueing the deliveries; the apply time is the `centers.subject_synced` audit row
   the worker writes in the transaction that applies the event (its commit follows within a
   millisecond). Both clocks are this machine's.
 - `applied while changing`: centers' applications per second during that run (bounded by how fast
@@ -121,7 +121,7 @@ class Changer:
 
 def applied_at(since_id: int) -> dict[tuple[int, int, str], float]:
     """(subject id, seq, center code) → when the worker applied it, for audit rows after since_id."""
-    rows = AuditEntry.objects.filter(action="center.subject_synced", pk__gt=since_id).values_list(
+    rows = AuditEntry.objects.filter(action="centers.subject_synced", pk__gt=since_id).values_list(
         "subject_id", "data", "at"
     )
     return {

@@ -145,7 +145,7 @@ def activation_create(
         )
         audit_log(
             actor=actor,
-            action="centers.certificate_activated",
+            action=rules.AUDIT_CERTIFICATE_ACTIVATED,
             target=activation,
             subject_id=practitioner.center_subject.subject_id,
             data={
@@ -182,7 +182,7 @@ def activation_revoke(
         locked.save(update_fields=["revoked_at", "revoked_by"])
         audit_log(
             actor=actor,
-            action="centers.certificate_revoked",
+            action=rules.AUDIT_CERTIFICATE_REVOKED,
             target=locked,
             subject_id=locked.practitioner.center_subject.subject_id,
             data={

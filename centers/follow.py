@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from centers import rules
 from centers.models import Center, FeedCursor
 from centers.sync import center_subject_apply
 from core.audit import SYSTEM, audit_log
@@ -177,7 +178,7 @@ def _mirror(payload: dict[str, Any], feed_url: str) -> Subject | None:
         account.save()
         audit_log(
             actor=SYSTEM,
-            action="subject.mirrored",
+            action=rules.AUDIT_SUBJECT_MIRRORED,
             target=subject,
             subject_id=subject.pk,
             data={"feed": feed_url, "code": subject.code},

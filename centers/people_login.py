@@ -110,7 +110,7 @@ def practitioner_login(request: HttpRequest, holder: verify.Holder) -> str | Non
         CertificateActivation.objects.at(center).filter(pk=activation.pk).update(last_login_at=timezone.now())
         audit_log(
             actor=actor,
-            action="centers.practitioner_login",
+            action=rules.AUDIT_PRACTITIONER_LOGIN,
             target=activation,
             subject_id=unit.pk,
             data={"center": center.code, "practitioner": practitioner.pk, "serial": holder.serial},

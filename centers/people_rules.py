@@ -132,3 +132,11 @@ UNBIND_STATE = "该解绑申请当前状态为「{status}」，不能{action}。
 UNBIND_SUBMITTED = "解绑申请已提交，技术支持将在{days}个工作日内（{due}前）处理，结果在本页显示。"
 UNBIND_WITHDRAWN = "解绑申请已撤回。"
 UNBIND_REVIEW_TITLE = "证书解绑：{holder}（序列号 {serial}，{reason}）"
+
+
+# --- audit actions (centers.*, as centers/rules.py's) ----------------------------------------------
+AUDIT_PRACTITIONER_LOGIN = "centers.practitioner_login"
+AUDIT_CERTIFICATE_ACTIVATED = "centers.certificate_activated"
+AUDIT_CERTIFICATE_REVOKED = "centers.certificate_revoked"
+AUDIT_PRACTITIONER = "centers.practitioner_{action}"  # save, submit, withdraw, approve, reject
+AUDIT_UNBIND = "centers.unbind_{action}"  # submit, withdraw, approve, reject

@@ -186,7 +186,7 @@ def _refuse_duplicate(center_subject: CenterSubject, field: str, id_number: str,
 def _audit(actor: Actor, action: str, practitioner: Practitioner, **data: object) -> None:
     audit_log(
         actor=actor,
-        action=f"centers.practitioner_{action}",
+        action=rules.AUDIT_PRACTITIONER.format(action=action),
         target=practitioner,
         subject_id=practitioner.center_subject.subject_id,
         data={

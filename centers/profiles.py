@@ -217,7 +217,7 @@ def commitment_generate(*, actor: Actor, center: Center, center_subject: CenterS
         entry.save(update_fields=["commitment", "updated_at"])
         audit_log(
             actor=actor,
-            action="center_commitment.generated",
+            action=rules.AUDIT_COMMITMENT_GENERATED,
             target=entry,
             subject_id=entry.subject_id,
             data={"center": center.code, "document": document.pk, "replaces": previous, "name": name},
@@ -263,7 +263,7 @@ def profile_save(
         entry.save(update_fields=["profile_draft", "profile_revision", "profile_status", "updated_at"])
         audit_log(
             actor=actor,
-            action="center_profile.saved",
+            action=rules.AUDIT_PROFILE_SAVED,
             target=entry,
             subject_id=entry.subject_id,
             data={"center": center.code, "revision": entry.profile_revision, "fields": changed},
@@ -318,7 +318,7 @@ def profile_submit(
         entry.submitted_at = now
         audit_log(
             actor=actor,
-            action="center_profile.submitted",
+            action=rules.AUDIT_PROFILE_SUBMITTED,
             target=entry,
             subject_id=entry.subject_id,
             data={
@@ -358,7 +358,7 @@ def profile_withdraw(*, actor: Actor, center: Center, center_subject: CenterSubj
         review_services.review_withdraw(actor=actor, target=entry)
         audit_log(
             actor=actor,
-            action="center_profile.withdrawn",
+            action=rules.AUDIT_PROFILE_WITHDRAWN,
             target=entry,
             subject_id=entry.subject_id,
             data={"center": center.code},
@@ -386,7 +386,7 @@ def _approve(
     granted = grants.permissions_grant(center=center, center_subject=entry, because=because, now=now)
     audit_log(
         actor=actor,
-        action="center_profile.approved",
+        action=rules.AUDIT_PROFILE_APPROVED,
         target=entry,
         subject_id=entry.subject_id,
         data={
@@ -444,7 +444,7 @@ def profile_reject(*, actor: Actor, item: ReviewItem, opinion: str) -> None:
     entry.save(update_fields=["profile_status", "decided_at", "decision_opinion", "updated_at"])
     audit_log(
         actor=actor,
-        action="center_profile.rejected",
+        action=rules.AUDIT_PROFILE_REJECTED,
         target=entry,
         subject_id=entry.subject_id,
         data={"center": item.center.code, "opinion": opinion},
@@ -503,7 +503,7 @@ def _join(*, actor: Actor, center: Center, subject: Subject, how: str) -> Center
     )
     audit_log(
         actor=actor,
-        action="center_subject.registered",
+        action=rules.AUDIT_SUBJECT_REGISTERED,
         target=entry,
         subject_id=subject.pk,
         data={"center": center.code, "how": how},

@@ -269,3 +269,22 @@ REGISTER_DONE = (
     "注册成功，已使用CA证书登录。请完善单位信息、生成并签章诚信承诺书后提交，审核需{days}个工作日。"
 )
 REGISTER_EXPIRED = "注册信息已失效，请重新读取CA证书。"
+
+
+# --- audit actions: one namespace, "centers.", for every row this app writes (the agencies' people
+# and certificates: people_rules.py) --------------------------------------------------------------
+# Rows written before these names (center_profile.submitted, center_type.added, …) keep their old
+# names; nothing filters on them but the history pages, which show any action.
+AUDIT_SUBJECT_SYNCED = "centers.subject_synced"
+AUDIT_SUBJECT_MIRRORED = "centers.subject_mirrored"
+AUDIT_SUBJECT_REGISTERED = "centers.subject_registered"
+AUDIT_COMMITMENT_GENERATED = "centers.commitment_generated"
+AUDIT_PROFILE_SAVED = "centers.profile_saved"
+AUDIT_PROFILE_SUBMITTED = "centers.profile_submitted"
+AUDIT_PROFILE_WITHDRAWN = "centers.profile_withdrawn"
+AUDIT_PROFILE_APPROVED = "centers.profile_approved"
+AUDIT_PROFILE_REJECTED = "centers.profile_rejected"
+AUDIT_TYPE_ADDED = "centers.type_added"
+AUDIT_TYPE_REMOVED = "centers.type_removed"
+AUDIT_TYPE_APPROVED = "centers.type_approved"
+AUDIT_TYPE_REJECTED = "centers.type_rejected"

@@ -95,7 +95,7 @@ def subject_type_add(
         )
         audit_log(
             actor=actor,
-            action="center_type.added",
+            action=rules.AUDIT_TYPE_ADDED,
             target=added,
             subject_id=entry.subject_id,
             data={"center": center.code, "type": type, "reviewed": reviewed, "granted": granted},
@@ -152,7 +152,7 @@ def subject_type_remove(
         revoked = permissions_revoke_unjustified(center=center, center_subject=entry, now=now)
         audit_log(
             actor=actor,
-            action="center_type.removed",
+            action=rules.AUDIT_TYPE_REMOVED,
             target=held,
             subject_id=entry.subject_id,
             data={"center": center.code, "type": type, "reason": reason, "revoked": revoked},
@@ -190,7 +190,7 @@ def subject_type_approve(*, actor: Actor, item: ReviewItem, opinion: str) -> Non
         granted = permissions_grant(center=center, center_subject=entry, because=because, now=now)
     audit_log(
         actor=actor,
-        action="center_type.approved",
+        action=rules.AUDIT_TYPE_APPROVED,
         target=held,
         subject_id=entry.subject_id,
         data={"center": center.code, "type": held.type, "opinion": opinion, "granted": granted},
@@ -205,7 +205,7 @@ def subject_type_reject(*, actor: Actor, item: ReviewItem, opinion: str) -> None
     held.save(update_fields=["removed_at", "removed_by", "removed_reason"])
     audit_log(
         actor=actor,
-        action="center_type.rejected",
+        action=rules.AUDIT_TYPE_REJECTED,
         target=held,
         subject_id=held.center_subject.subject_id,
         data={"center": item.center.code, "type": held.type, "opinion": opinion},

@@ -375,9 +375,8 @@ def _audit_synced(
 ) -> None:
     audit_log(
         actor=SYSTEM,
-        action="center.subject_synced",
+        action=rules.AUDIT_SUBJECT_SYNCED,
         target=target,
         subject_id=subject.pk,
         data={"center": center.code, "seq": seq, "effect": effect, "types_added": types_added or []},
     )
-

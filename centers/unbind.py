@@ -83,7 +83,7 @@ def _reference(
 def _audit(actor: Actor, action: str, unbind_request: UnbindRequest, **data: object) -> None:
     audit_log(
         actor=actor,
-        action=f"centers.unbind_{action}",
+        action=rules.AUDIT_UNBIND.format(action=action),
         target=unbind_request,
         subject_id=unbind_request.center_subject.subject_id,
         data={"center": unbind_request.center.code, "certificate": unbind_request.certificate_id, **data},

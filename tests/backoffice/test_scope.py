@@ -88,8 +88,8 @@ def test_the_audit_trail_shows_this_center_and_the_registry_only(reviewer):
             action=action, target_type=target_type, target_id="1", subject_id=subject_id, data=data
         )
 
-    here = row("center_type.added", "centers.centersubjecttype", center="hengyang")
-    there = row("center_type.added", "centers.centersubjecttype", center="changde")
+    here = row("centers.type_added", "centers.centersubjecttype", center="hengyang")
+    there = row("centers.type_added", "centers.centersubjecttype", center="changde")
     unplaced = row("document.sealed", "signing.document")
     shown = staff_selectors.subject_audit(entry)
     actions = {entry.action for entry in shown}

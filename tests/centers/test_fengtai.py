@@ -87,7 +87,7 @@ def test_a_new_unit_registers_with_its_certificate_name_and_code(client, trusted
         client.session[AUTH_METHOD_KEY] == CERTIFICATE
         and int(client.session["_auth_user_id"]) == subject.account.pk
     )
-    assert AuditEntry.objects.filter(action="center_subject.registered", subject_id=subject.pk).exists()
+    assert AuditEntry.objects.filter(action="centers.subject_registered", subject_id=subject.pk).exists()
     profile = client.get("/centers/fengtai/profile/").content.decode()
     assert rules.REGISTER_DONE.format(days=1) in profile
     assert 'name="name"' in profile and 'value="北京丰采供应链有限公司"' in profile  # edited here (own)

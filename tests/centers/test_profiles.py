@@ -89,7 +89,7 @@ def test_save_keeps_the_draft_counts_revisions_and_is_audited():
     assert saved.profile_draft["contact_name"] == "赵敏" and saved.profile == {}
     again = save_profile(account, saved, contact_name="钱七")
     assert again.profile_revision == 2
-    row = AuditEntry.objects.filter(action="center_profile.saved").latest("id")
+    row = AuditEntry.objects.filter(action="centers.profile_saved").latest("id")
     assert row.subject_id == account.subject_id and row.data["fields"] == ["contact_name"]
 
 
@@ -298,8 +298,8 @@ def test_changde_approves_at_once_and_grants_the_types_permissions(key_for):
     assert because == {"诚信承诺书已签章，按常德市公共资源交易中心规则自动通过"}
     assert not ReviewItem.objects.exists()
     actions = list(AuditEntry.objects.filter(subject_id=account.subject_id).values_list("action", flat=True))
-    assert "center_profile.submitted" in actions and "center_profile.approved" in actions
-    approved = AuditEntry.objects.get(action="center_profile.approved")
+    assert "centers.profile_submitted" in actions and "centers.profile_approved" in actions
+    approved = AuditEntry.objects.get(action="centers.profile_approved")
     assert sorted(approved.data["granted"]) == sorted(codes(done))
 
 
@@ -490,7 +490,7 @@ def test_a_legacy_rename_needs_a_new_commitment_and_the_certificate_keeps_loggin
     sealed_commitment(account, renamed, key)
     done = submit(account, renamed)
     assert profiles.unit_name(done) == "常德新名称有限公司"
-    assert AuditEntry.objects.filter(action="center_profile.approved").latest("id").data["renamed"] == [
+    assert AuditEntry.objects.filter(action="centers.profile_approved").latest("id").data["renamed"] == [
         "常德旧名称有限公司",
         "常德新名称有限公司",
     ]
@@ -629,7 +629,7 @@ def test_removing_a_type_revokes_only_what_no_other_type_gives(key_for):
     assert codes(entry) == {"project_register", "result_confirm"}  # 项目登记 stays: 招标人 gives it too
     revoked = CenterPermission.objects.at(entry.center).exclude(revoked_at=None)
     assert set(revoked.values_list("code", flat=True)) == {"venue_booking", "announcement_publish"}
-    row = AuditEntry.objects.get(action="center_type.removed")
+    row = AuditEntry.objects.get(action="centers.type_removed")
     assert row.actor == admin and row.data["reason"] == "已不再从事招标代理"
     assert sorted(row.data["revoked"]) == ["announcement_publish", "venue_booking"]
 

@@ -70,7 +70,7 @@ class CenterApart:
         """(code, seq) of every event applied, one per audit row, in order."""
         rows = self.query(
             "SELECT s.code, a.data FROM core_auditentry a JOIN registry_subject s ON s.id = a.subject_id "
-            "WHERE a.action = 'center.subject_synced' ORDER BY a.id"
+            "WHERE a.action = 'centers.subject_synced' ORDER BY a.id"
         )
         return [(code, _json(data)["seq"]) for code, data in rows]
 

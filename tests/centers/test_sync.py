@@ -55,7 +55,7 @@ def deliver_all(subject, *centers):
 
 
 def synced_seqs(center, subject):
-    rows = AuditEntry.objects.filter(action="center.subject_synced", subject_id=subject.pk).order_by("id")
+    rows = AuditEntry.objects.filter(action="centers.subject_synced", subject_id=subject.pk).order_by("id")
     return [row.data["seq"] for row in rows if row.data["center"] == center.code]
 
 
@@ -135,7 +135,7 @@ class TestDelivery:
         assert not CenterSubject.objects.at(changde).filter(subject=unit.subject).exists()
         state = SyncState.objects.at(changde).get(subject=unit.subject)
         assert (state.status, state.delivered_seq) == (SyncStatus.SYNCED, 1)
-        row = AuditEntry.objects.get(action="center.subject_synced", subject_id=unit.subject.pk)
+        row = AuditEntry.objects.get(action="centers.subject_synced", subject_id=unit.subject.pk)
         assert row.data["effect"] == "not_valid"
 
     def test_events_apply_in_order_and_the_center_ends_with_the_newest(self, unit, changde):

@@ -5,7 +5,7 @@ The real `manage.py run_worker` runs as a second process on the test database (c
 a transactional test) with the default SQLite-file queue. 300 registry events over 30 subjects are
 made while it delivers; it is killed with SIGKILL (no cleanup, no graceful stop) in the middle of
 that, more changes are made while it is dead, and a new worker is started. Every (center, subject,
-seq) must then have exactly one applied effect (one `center.subject_synced` audit row, written in
+seq) must then have exactly one applied effect (one `centers.subject_synced` audit row, written in
 the transaction that applies the event), in seq order, and each center must hold the newest data.
 """
 
@@ -52,7 +52,7 @@ def worker_in_transaction():
 
 
 def applied_effects():
-    return AuditEntry.objects.filter(action="center.subject_synced").count()
+    return AuditEntry.objects.filter(action="centers.subject_synced").count()
 
 
 def test_a_worker_killed_mid_delivery_loses_nothing_and_repeats_nothing(worker_env):
@@ -91,7 +91,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_repeats_nothing(worker_e
     assert SubjectEvent.objects.count() == SUBJECTS * (CHANGES + 2)
     seqs = defaultdict(list)
     for subject_id, data in (
-        AuditEntry.objects.filter(action="center.subject_synced")
+        AuditEntry.objects.filter(action="centers.subject_synced")
         .order_by("id")
         .values_list("subject_id", "data")
     ):

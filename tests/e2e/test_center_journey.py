@@ -397,7 +397,7 @@ def test_unit_from_the_registry_completes_changde_and_hengyang_and_gets_permissi
             CenterPermission.objects.at(center).filter(center_subject=entry).values_list("code", flat=True)
         ) == sorted(rules.permissions_for(["bidder", "agency"]))
         assert SyncState.objects.at(center).get(subject=entry.subject).status == SyncStatus.SYNCED
-    synced = AuditEntry.objects.filter(action="center.subject_synced", data__effect="created")
+    synced = AuditEntry.objects.filter(action="centers.subject_synced", data__effect="created")
     assert sorted(synced.values_list("data__center", flat=True)) == ["changde", "hengyang"]
     hengyang_entry = CenterSubject.objects.at(hengyang).get(subject__code=USCC)
     changde_commitment = CenterSubject.objects.at(changde).get(subject__code=USCC).commitment
