@@ -103,12 +103,3 @@ def test_demo_staff_are_refused_without_debug_unless_forced(settings):
     assert not StaffMember.objects.exists()
     call_command("load_demo_staff", "--quiet", "--force")
     assert StaffMember.objects.count() == 7
-
-
-def test_make_run_loads_the_demo_staff_with_debug():
-    from pathlib import Path
-
-    from django.conf import settings as django_settings
-
-    makefile = (Path(django_settings.BASE_DIR) / "Makefile").read_text()
-    assert "\tDEBUG=1 $(BIN)/python manage.py load_demo_staff --quiet\n" in makefile

@@ -154,7 +154,13 @@ def test_an_accepted_application_no_longer_blocks_submit(ready_unit):
     application = ca.ca_application_submit(actor=actor(ready_unit), subject=ready_unit.subject)
     ca.ca_application_answer(reference=application.reference, accepted=True, message="")
     record = basic_record(ready_unit)
-    services.record_submit(actor=actor(ready_unit), record=record, expected_revision=record.draft.revision)
+    version = services.record_submit(
+        actor=actor(ready_unit), record=record, expected_revision=record.draft.revision
+    )
+    record.refresh_from_db()
+    assert record.status == RecordStatus.SUBMITTED
+    assert record.current == version
+    assert record.draft is None
 
 
 def test_a_repeated_answer_changes_nothing(ready_unit):
