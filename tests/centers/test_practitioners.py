@@ -184,7 +184,9 @@ def test_submitting_queues_it_for_a_reviewer_within_the_centers_working_days():
     assert made.status == PractitionerStatus.SUBMITTED and made.submitted_at
     item = open_item(made)
     assert item.kind == ReviewKind.PRACTITIONER and item.role == StaffRole.REVIEWER and item.center == at
-    assert item.title == "工程建设从业人员：赵六（3604**********0071）"
+    assert item.title == rules.REVIEW_TITLE.format(
+        field="工程建设", name="赵六", id_number="3604**********0071"
+    )
     assert item.subject_name == "衡阳招标代理有限公司" and item.subject_code == account.subject.code
     assert item.due_at > made.submitted_at
     assert AuditEntry.objects.filter(action="centers.practitioner_submitted", target_id=str(made.pk)).exists()

@@ -83,7 +83,7 @@ def test_home_of_an_approved_subject_lists_permissions_and_why_in_pinned_queries
     with django_assert_num_queries(9):
         html = page(client.get("/centers/changde/"))
     assert "投标报名" in html and "下载招标文件" in html and "递交投标文件" in html
-    assert "诚信承诺书已签章，按常德市公共资源交易中心规则自动通过" in html
+    assert rules.GRANTED_ON_COMMITMENT.format(center="常德市公共资源交易中心") in html
     assert "单位信息已审核通过" in html and "已签章" in html
 
 
@@ -245,7 +245,7 @@ def test_the_commitment_is_generated_here_and_sealed_on_the_signing_page(certifi
     entry.refresh_from_db()
     html = page(client.get("/centers/changde/commitment/"))
     assert f'href="/signing/documents/{entry.commitment_id}/"' in html and rules.COMMITMENT_NOT_SEALED in html
-    assert entry.commitment.title == "诚信承诺书（常德·常德诚信建设有限公司）"
+    assert entry.commitment.title == rules.COMMITMENT_TITLE.format(center="常德", name="常德诚信建设有限公司")
 
     sealed_commitment(account, entry, key)
     assert "已加盖单位公章" in page(client.get("/centers/changde/commitment/"))

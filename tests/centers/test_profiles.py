@@ -66,9 +66,8 @@ def test_each_centers_rule_decides_as_its_manual_says():
     assert not rules.profile_decision(hengyang, {SubjectType.BIDDER, SubjectType.AGENCY}).automatic
     assert not rules.profile_decision(hengyang, {SubjectType.TENDEREE}).automatic
     assert not rules.profile_decision(fengtai, {SubjectType.SUPPLIER}).automatic
-    assert (
-        rules.profile_decision(changde, {"bidder"}).because
-        == "诚信承诺书已签章，按常德市公共资源交易中心规则自动通过"
+    assert rules.profile_decision(changde, {"bidder"}).because == rules.GRANTED_ON_COMMITMENT.format(
+        center="常德市公共资源交易中心"
     )
 
 
@@ -145,10 +144,13 @@ def test_missing_required_fields_are_named():
 def test_submit_naming_an_older_revision_is_refused():
     account, entry = make_entry()
     save_profile(account, entry)
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError) as refused:
         profiles.profile_submit(
             actor=actor(account), center=entry.center, center_subject=entry, expected_revision=0
         )
+    entry.refresh_from_db()
+    when = timezone.localtime(entry.updated_at).strftime("%H:%M:%S")
+    assert refused.value.message == rules.PROFILE_CONFLICT.format(when=when)
 
 
 def test_deposits_are_refunded_only_to_the_units_own_account():
@@ -295,7 +297,7 @@ def test_changde_approves_at_once_and_grants_the_types_permissions(key_for):
         "result_confirm",
     }
     because = set(CenterPermission.objects.at(done.center).values_list("granted_because", flat=True))
-    assert because == {"诚信承诺书已签章，按常德市公共资源交易中心规则自动通过"}
+    assert because == {rules.GRANTED_ON_COMMITMENT.format(center="常德市公共资源交易中心")}
     assert not ReviewItem.objects.exists()
     actions = list(AuditEntry.objects.filter(subject_id=account.subject_id).values_list("action", flat=True))
     assert "centers.profile_submitted" in actions and "centers.profile_approved" in actions
@@ -339,7 +341,7 @@ def test_hengyang_approves_a_bidder_at_once(key_for):
     done = submit(account, entry)
     assert done.profile_status == ProfileStatus.APPROVED
     assert set(CenterPermission.objects.at(done.center).values_list("granted_because", flat=True)) == {
-        "投标人类主体（投标人、土地竞买人）提交即通过，按衡阳市公共资源交易中心规则自动通过"
+        rules.GRANTED_BIDDER_SIDE.format(types="投标人、土地竞买人", center="衡阳市公共资源交易中心")
     }
 
 
@@ -507,6 +509,9 @@ def test_legacy_registry_fields_are_required_to_submit():
     with pytest.raises(IncompleteError) as refused:
         submit(account, entry)
     assert refused.value.fields == ["legal_rep_id_number"]
+    assert refused.value.message == rules.PROFILE_MISSING.format(
+        fields=rules.PROFILE_LABELS["legal_rep_id_number"]
+    )
 
 
 # --- subject types: users add, staff remove (000 §8.2) -------------------------------------------------------
@@ -533,7 +538,9 @@ def test_after_approval_changde_adds_a_type_with_its_permissions_at_once(key_for
     assert added.effective_at is not None
     assert {"project_register", "venue_booking", "announcement_publish"} <= codes(entry)
     row = CenterPermission.objects.at(entry.center).get(code="venue_booking")
-    assert row.granted_because == "新增主体类型「招标代理机构」，按常德市公共资源交易中心规则直接生效"
+    assert row.granted_because == rules.GRANTED_TYPE_ADDED.format(
+        type="招标代理机构", center="常德市公共资源交易中心"
+    )
 
 
 def test_after_approval_hengyang_reviews_an_added_agency_type(key_for):
@@ -564,7 +571,9 @@ def test_a_rejected_type_is_removed_with_the_reason_and_may_be_asked_again(key_f
         make_reviewer(entry.center), added, ReviewKind.SUBJECT_TYPE, approve=False, opinion="请上传授权书"
     )
     added.refresh_from_db()
-    assert added.removed_at is not None and added.removed_reason == "审核未通过：请上传授权书"
+    assert added.removed_at is not None and added.removed_reason == rules.TYPE_REJECTED.format(
+        opinion="请上传授权书"
+    )
     assert add(account, entry, SubjectType.TENDEREE).effective_at is None  # asked again
 
 
