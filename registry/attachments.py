@@ -85,7 +85,7 @@ def attachment_store(*, actor: Actor, subject: Subject, upload: UploadedFile) ->
         attachment.save()
         audit_log(
             actor=actor,
-            action="attachment.uploaded",
+            action=rules.AUDIT_ATTACHMENT_UPLOADED,
             target=attachment,
             subject_id=subject.pk,
             data={"name": attachment.original_name, "sha256": digest, "size": attachment.size},

@@ -134,7 +134,7 @@ def password_check(request: HttpRequest | None, *, login: str, password: str) ->
 def login_audit(request: HttpRequest | None, account: Account, **data: Any) -> None:
     audit_log(
         actor=Actor(user=account, auth_method=PASSWORD, ip=client_ip(request) if request else None),
-        action="account.login",
+        action=rules.AUDIT_ACCOUNT_LOGGED_IN,
         target=account,
         subject_id=account.subject_id,
         data=data or None,
@@ -166,7 +166,7 @@ def _record_failure(account: Account, request: HttpRequest | None, now: Any) -> 
             )
         audit_log(
             actor=Actor(user=None, auth_method=PASSWORD, ip=client_ip(request) if request else None),
-            action="account.locked" if locked else "account.login_failed",
+            action=rules.AUDIT_ACCOUNT_LOCKED if locked else rules.AUDIT_ACCOUNT_LOGIN_FAILED,
             target=account,
             subject_id=account.subject_id,
             data={"failures": account.failed_logins},
@@ -184,7 +184,7 @@ class UnlockingSetPasswordForm(SetPasswordForm):
             account.save()
             audit_log(
                 actor=Actor(user=account, auth_method="email"),
-                action="account.password_reset",
+                action=rules.AUDIT_ACCOUNT_PASSWORD_RESET,
                 target=account,
                 subject_id=account.subject_id,
             )

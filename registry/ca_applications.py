@@ -21,6 +21,7 @@ from core.audit import Actor, audit_log
 from core.errors import IncompleteError, NotFound, StateError
 from core.models import OutboxStatus
 from core.outbox import outbox_enqueue
+from registry import rules
 from registry.kinds import form_for
 from registry.models import (
     Account,
@@ -213,7 +214,7 @@ def ca_application_submit(*, actor: Actor, subject: Subject) -> CAApplication:
             application.save(update_fields=["outbox_message"])
             audit_log(
                 actor=actor,
-                action="ca_application.submitted",
+                action=rules.AUDIT_CA_APPLICATION_SUBMITTED,
                 target=application,
                 subject_id=subject.pk,
                 data={"reference": application.reference, "version": snapshot.data["version"]},
@@ -250,7 +251,7 @@ def ca_application_withdraw(*, actor: Actor, subject: Subject) -> CAApplication:
         )
         audit_log(
             actor=actor,
-            action="ca_application.withdrawn",
+            action=rules.AUDIT_CA_APPLICATION_WITHDRAWN,
             target=application,
             subject_id=application.subject_id,
             data={"reference": application.reference},
@@ -277,7 +278,7 @@ def ca_application_answer(
         audit_log(
             # The CA company is no account of ours: the system records its answer.
             actor=Actor(auth_method="system", ip=ip),
-            action=f"ca_application.{status}",
+            action=rules.AUDIT_CA_APPLICATION_ACCEPTED if accepted else rules.AUDIT_CA_APPLICATION_REJECTED,
             target=application,
             subject_id=application.subject_id,
             data={"reference": reference, "message": message},

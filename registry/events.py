@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from core.audit import Actor, audit_log
 from core.errors import StateError
+from registry import rules
 from registry.models import (
     EventReason,
     Record,
@@ -124,7 +125,7 @@ def subject_resync_request(*, actor: Actor, subject: Subject) -> SubjectEvent:
         event = subject_event_record(subject=locked, reason=EventReason.RESYNC)
         audit_log(
             actor=actor,
-            action="subject.resync_requested",
+            action=rules.AUDIT_SUBJECT_RESYNC_REQUESTED,
             target=locked,
             subject_id=locked.pk,
             data={"seq": event.seq},

@@ -65,3 +65,28 @@ def human_size(size: int) -> str:
     if size >= 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size} 字节"
+
+
+# --- audit actions: one namespace, "registry.", for every row this app writes --------------------
+# Rows written before these names keep theirs: account.login, subject.registered, ca_application.*,
+# and a record's steps named by its kind (basic.submitted, qualification.void, …; the kind is in
+# the row's data now). Nothing filters on them; the history pages show any action.
+AUDIT_ACCOUNT_LOGGED_IN = "registry.account_logged_in"
+AUDIT_ACCOUNT_LOGIN_FAILED = "registry.account_login_failed"
+AUDIT_ACCOUNT_LOCKED = "registry.account_locked"
+AUDIT_ACCOUNT_PASSWORD_RESET = "registry.account_password_reset"
+AUDIT_SUBJECT_REGISTERED = "registry.subject_registered"
+AUDIT_SUBJECT_RESYNC_REQUESTED = "registry.subject_resync_requested"
+AUDIT_ATTACHMENT_UPLOADED = "registry.attachment_uploaded"
+AUDIT_RECORD_CREATED = "registry.record_created"
+AUDIT_RECORD_SAVED = "registry.record_saved"
+AUDIT_RECORD_SUBMITTED = "registry.record_submitted"
+AUDIT_RECORD_CHANGE_STARTED = "registry.record_change_started"
+AUDIT_RECORD_CHANGE_DISCARDED = "registry.record_change_discarded"
+AUDIT_RECORD_DELETED = "registry.record_deleted"
+AUDIT_RECORD_VOIDED = "registry.record_voided"
+AUDIT_RECORD_UNVOIDED = "registry.record_unvoided"
+AUDIT_CA_APPLICATION_SUBMITTED = "registry.ca_application_submitted"
+AUDIT_CA_APPLICATION_WITHDRAWN = "registry.ca_application_withdrawn"
+AUDIT_CA_APPLICATION_ACCEPTED = "registry.ca_application_accepted"
+AUDIT_CA_APPLICATION_REJECTED = "registry.ca_application_rejected"

@@ -94,7 +94,7 @@ def _create_subject(
     record.save(update_fields=["draft"])
     audit_log(
         actor=actor,
-        action="subject.registered",
+        action=rules.AUDIT_SUBJECT_REGISTERED,
         target=subject,
         subject_id=subject.pk,
         data={"kind": kind, "code": normalised, "name": name, "warnings": list(check.warnings)},
@@ -179,10 +179,10 @@ def record_create(*, actor: Actor, subject: Subject, kind: str, data: dict[str, 
         record.save(update_fields=["draft", "title"])
         audit_log(
             actor=actor,
-            action=f"{kind}.created",
+            action=rules.AUDIT_RECORD_CREATED,
             target=record,
             subject_id=subject.pk,
-            data={"version": 1},
+            data={"kind": kind, "version": 1},
         )
     return record
 
@@ -209,10 +209,15 @@ def record_save(
         record.save(update_fields=["title", "updated_at"])
         audit_log(
             actor=actor,
-            action=f"{record.kind}.saved",
+            action=rules.AUDIT_RECORD_SAVED,
             target=record,
             subject_id=record.subject_id,
-            data={"version": draft.number, "revision": draft.revision, "fields": [c[0] for c in changes]},
+            data={
+                "kind": record.kind,
+                "version": draft.number,
+                "revision": draft.revision,
+                "fields": [c[0] for c in changes],
+            },
         )
     return draft
 
@@ -253,10 +258,10 @@ def record_submit(*, actor: Actor, record: Record, expected_revision: int) -> Re
             _apply_basic(record.subject, draft, actor)
         audit_log(
             actor=actor,
-            action=f"{record.kind}.submitted",
+            action=rules.AUDIT_RECORD_SUBMITTED,
             target=record,
             subject_id=record.subject_id,
-            data={"version": draft.number, "changed": [c[0] for c in changes]},
+            data={"kind": record.kind, "version": draft.number, "changed": [c[0] for c in changes]},
         )
         # Every center hears of it (registry/events.py): the first version submits, later ones change.
         subject_event_record(
@@ -299,10 +304,10 @@ def record_start_change(*, actor: Actor, record: Record) -> RecordVersion:
         record.save(update_fields=["draft", "updated_at"])
         audit_log(
             actor=actor,
-            action=f"{record.kind}.change_started",
+            action=rules.AUDIT_RECORD_CHANGE_STARTED,
             target=record,
             subject_id=record.subject_id,
-            data={"version": draft.number},
+            data={"kind": record.kind, "version": draft.number},
         )
     return draft
 
@@ -319,10 +324,10 @@ def record_discard_change(*, actor: Actor, record: Record) -> None:
         record.save(update_fields=["draft", "updated_at"])
         audit_log(
             actor=actor,
-            action=f"{record.kind}.change_discarded",
+            action=rules.AUDIT_RECORD_CHANGE_DISCARDED,
             target=record,
             subject_id=record.subject_id,
-            data={"version": draft.number, "data": draft.data},
+            data={"kind": record.kind, "version": draft.number, "data": draft.data},
         )
         draft.delete()
 
@@ -336,10 +341,10 @@ def record_delete_draft(*, actor: Actor, record: Record) -> None:
         draft = record.draft
         audit_log(
             actor=actor,
-            action=f"{record.kind}.deleted",
+            action=rules.AUDIT_RECORD_DELETED,
             target=record,
             subject_id=record.subject_id,
-            data={"data": draft.data if draft else {}},
+            data={"kind": record.kind, "data": draft.data if draft else {}},
         )
         record.draft = None
         record.save(update_fields=["draft"])
@@ -357,9 +362,10 @@ def _set_void(*, actor: Actor, record: Record, void: bool) -> Record:
         record.save(update_fields=["status", "updated_at"])
         audit_log(
             actor=actor,
-            action=f"{record.kind}.{action}",
+            action=rules.AUDIT_RECORD_VOIDED if void else rules.AUDIT_RECORD_UNVOIDED,
             target=record,
             subject_id=record.subject_id,
+            data={"kind": record.kind},
         )
         subject_event_record(subject=record.subject, reason=EventReason.CHANGED)
     return record

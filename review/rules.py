@@ -38,18 +38,62 @@ DAY_EXISTS = "{date} 已登记为「{note}」，请在列表中修改该日。"
 # Staff certificate login.
 STAFF_LOGGED_IN = "{name}，您已使用CA证书登录中心工作人员后台。"
 
-# What the back-office calls each audited step of an item or a staff account.
+# --- audit actions: one namespace, "review.", for every row this app writes ------------------------
+# Rows written before these names keep theirs (review.opened, staff.added, calendar.day_added, …):
+# the labels below know both, and the one reader that tells an action apart (a release's former
+# claimant in the back-office history) asks RELEASED_ACTIONS.
+AUDIT_ITEM_OPENED = "review.item_opened"
+AUDIT_ITEM_CLAIMED = "review.item_claimed"
+AUDIT_ITEM_RELEASED = "review.item_released"
+AUDIT_ITEM_APPROVED = "review.item_approved"
+AUDIT_ITEM_REJECTED = "review.item_rejected"
+AUDIT_ITEM_WITHDRAWN = "review.item_withdrawn"
+AUDIT_ITEM_RESCHEDULED = "review.item_rescheduled"
+AUDIT_STAFF_ADDED = "review.staff_added"
+AUDIT_STAFF_CHANGED = "review.staff_changed"
+AUDIT_STAFF_DEACTIVATED = "review.staff_deactivated"
+AUDIT_STAFF_REACTIVATED = "review.staff_reactivated"
+AUDIT_STAFF_CERTIFICATE_LOGIN = "review.staff_certificate_login"
+AUDIT_CALENDAR_DAY_ADDED = "review.calendar_day_added"
+AUDIT_CALENDAR_DAY_CHANGED = "review.calendar_day_changed"
+AUDIT_CALENDAR_DAY_REMOVED = "review.calendar_day_removed"
+
+# The names rows written before carry, each with the name it has now.
+FORMER_ACTIONS = {
+    "review.opened": AUDIT_ITEM_OPENED,
+    "review.claimed": AUDIT_ITEM_CLAIMED,
+    "review.released": AUDIT_ITEM_RELEASED,
+    "review.approved": AUDIT_ITEM_APPROVED,
+    "review.rejected": AUDIT_ITEM_REJECTED,
+    "review.withdrawn": AUDIT_ITEM_WITHDRAWN,
+    "review.rescheduled": AUDIT_ITEM_RESCHEDULED,
+    "staff.added": AUDIT_STAFF_ADDED,
+    "staff.changed": AUDIT_STAFF_CHANGED,
+    "staff.deactivated": AUDIT_STAFF_DEACTIVATED,
+    "staff.reactivated": AUDIT_STAFF_REACTIVATED,
+    "staff.certificate_login": AUDIT_STAFF_CERTIFICATE_LOGIN,
+    "calendar.day_added": AUDIT_CALENDAR_DAY_ADDED,
+    "calendar.day_changed": AUDIT_CALENDAR_DAY_CHANGED,
+    "calendar.day_removed": AUDIT_CALENDAR_DAY_REMOVED,
+}
+RELEASED_ACTIONS = frozenset({AUDIT_ITEM_RELEASED, "review.released"})
+
+# What the back-office calls each audited step of an item or a staff account, by either name.
+_LABELS = {
+    AUDIT_ITEM_OPENED: "提交审核",
+    AUDIT_ITEM_CLAIMED: "认领",
+    AUDIT_ITEM_RELEASED: "释放",
+    AUDIT_ITEM_APPROVED: "审核通过",
+    AUDIT_ITEM_REJECTED: "退回",
+    AUDIT_ITEM_WITHDRAWN: "申请人撤回",
+    AUDIT_ITEM_RESCHEDULED: "办理时限调整（节假日变更）",
+    AUDIT_STAFF_ADDED: "添加账号",
+    AUDIT_STAFF_CHANGED: "修改信息或角色",
+    AUDIT_STAFF_DEACTIVATED: "停用账号",
+    AUDIT_STAFF_REACTIVATED: "恢复账号",
+    AUDIT_STAFF_CERTIFICATE_LOGIN: "CA证书登录",
+}
 ACTION_LABELS = {
-    "review.opened": "提交审核",
-    "review.claimed": "认领",
-    "review.released": "释放",
-    "review.approved": "审核通过",
-    "review.rejected": "退回",
-    "review.withdrawn": "申请人撤回",
-    "review.rescheduled": "办理时限调整（节假日变更）",
-    "staff.added": "添加账号",
-    "staff.changed": "修改信息或角色",
-    "staff.deactivated": "停用账号",
-    "staff.reactivated": "恢复账号",
-    "staff.certificate_login": "CA证书登录",
+    **_LABELS,
+    **{former: _LABELS[now] for former, now in FORMER_ACTIONS.items() if now in _LABELS},
 }

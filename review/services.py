@@ -61,7 +61,7 @@ def review_open(
         submitted_at=now,
         due_at=calendar.due_at(now, center.review_working_days),
     )
-    audit_log(actor=actor, action="review.opened", target=item, data={"kind": kind, "title": title})
+    audit_log(actor=actor, action=rules.AUDIT_ITEM_OPENED, target=item, data={"kind": kind, "title": title})
     return item
 
 
@@ -74,7 +74,7 @@ def review_withdraw(*, actor: Actor, target: models.Model) -> None:
         item.status = ReviewStatus.WITHDRAWN
         item.decided_at = timezone.now()
         item.save(update_fields=["status", "decided_at"])
-        audit_log(actor=actor, action="review.withdrawn", target=item)
+        audit_log(actor=actor, action=rules.AUDIT_ITEM_WITHDRAWN, target=item)
 
 
 def staff_member_of(actor: Actor) -> StaffMember:
@@ -150,7 +150,7 @@ def review_claim(*, actor: Actor, pk: int, now: dt.datetime | None = None) -> Re
         item.claimed_by = actor.user
         item.claimed_at = now or timezone.now()
         item.save(update_fields=["status", "claimed_by", "claimed_at"])
-        audit_log(actor=actor, action="review.claimed", target=item)
+        audit_log(actor=actor, action=rules.AUDIT_ITEM_CLAIMED, target=item)
     return item
 
 
@@ -165,7 +165,9 @@ def review_release(*, actor: Actor, pk: int) -> ReviewItem:
             raise StateError(rules.NOT_CLAIMED_BY_YOU)
         released_from = _claimant(item)
         release_claim(item)
-        audit_log(actor=actor, action="review.released", target=item, data={"claimed_by": released_from})
+        audit_log(
+            actor=actor, action=rules.AUDIT_ITEM_RELEASED, target=item, data={"claimed_by": released_from}
+        )
     return item
 
 
@@ -203,7 +205,7 @@ def review_decide(
         item.save(update_fields=["status", "decided_by", "decided_at", "opinion"])
         audit_log(
             actor=actor,
-            action="review.approved" if approve else "review.rejected",
+            action=rules.AUDIT_ITEM_APPROVED if approve else rules.AUDIT_ITEM_REJECTED,
             target=item,
             data={"kind": item.kind, "target": f"{item.target_type}#{item.target_id}", "opinion": opinion},
         )

@@ -114,7 +114,7 @@ def staff_member_add(
         )
         audit_log(
             actor=actor,
-            action="staff.added",
+            action=rules.AUDIT_STAFF_ADDED,
             target=member,
             data={
                 "username": username,
@@ -160,7 +160,7 @@ def staff_member_change(
         if member.account.display_name != member.name:
             member.account.display_name = member.name
             member.account.save(update_fields=["display_name"])
-        audit_log(actor=actor, action="staff.changed", target=member, data={"changed": changed})
+        audit_log(actor=actor, action=rules.AUDIT_STAFF_CHANGED, target=member, data={"changed": changed})
     return member
 
 
@@ -183,12 +183,17 @@ def staff_member_deactivate(*, actor: Actor, pk: int) -> tuple[StaffMember, int]
             release_claim(item)
             audit_log(
                 actor=actor,
-                action="review.released",
+                action=rules.AUDIT_ITEM_RELEASED,
                 target=item,
-                data={"claimed_by": member.name, "because": "staff.deactivated"},
+                data={"claimed_by": member.name, "because": rules.AUDIT_STAFF_DEACTIVATED},
             )
             released += 1
-        audit_log(actor=actor, action="staff.deactivated", target=member, data={"released_items": released})
+        audit_log(
+            actor=actor,
+            action=rules.AUDIT_STAFF_DEACTIVATED,
+            target=member,
+            data={"released_items": released},
+        )
     return member, released
 
 
@@ -202,7 +207,7 @@ def staff_member_reactivate(*, actor: Actor, pk: int) -> StaffMember:
         _checked_id_number(member.id_number, other_than=member.pk)
         member.account.is_active = True
         member.account.save(update_fields=["is_active"])
-        audit_log(actor=actor, action="staff.reactivated", target=member)
+        audit_log(actor=actor, action=rules.AUDIT_STAFF_REACTIVATED, target=member)
     return member
 
 
@@ -245,7 +250,7 @@ def _reschedule(actor: Actor, counted: list[tuple[ReviewItem, int]]) -> int:
         if due != item.due_at:
             audit_log(
                 actor=actor,
-                action="review.rescheduled",
+                action=rules.AUDIT_ITEM_RESCHEDULED,
                 target=item,
                 data={"from": item.due_at.isoformat(), "to": due.isoformat()},
             )
@@ -271,7 +276,7 @@ def calendar_day_add(*, actor: Actor, date: dt.date, is_working: bool, note: str
         moved = _reschedule(actor, counted)
         audit_log(
             actor=actor,
-            action="calendar.day_added",
+            action=rules.AUDIT_CALENDAR_DAY_ADDED,
             target=day,
             data={"date": date.isoformat(), "is_working": is_working, "note": note, "rescheduled": moved},
         )
@@ -294,7 +299,7 @@ def calendar_day_change(*, actor: Actor, pk: int, is_working: bool, note: str) -
         moved = _reschedule(actor, counted)
         audit_log(
             actor=actor,
-            action="calendar.day_changed",
+            action=rules.AUDIT_CALENDAR_DAY_CHANGED,
             target=day,
             data={
                 "date": day.date.isoformat(),
@@ -319,7 +324,7 @@ def calendar_day_remove(*, actor: Actor, pk: int) -> int:
         # Logged before the row goes, while it still has its primary key.
         audit_log(
             actor=actor,
-            action="calendar.day_removed",
+            action=rules.AUDIT_CALENDAR_DAY_REMOVED,
             target=day,
             data={"date": day.date.isoformat(), "is_working": day.is_working, "note": day.note},
         )
@@ -366,7 +371,7 @@ def staff_member_seed(
         if made:
             audit_log(
                 actor=Actor(auth_method="system"),
-                action="staff.added",
+                action=rules.AUDIT_STAFF_ADDED,
                 target=member,
                 data={
                     "username": username,

@@ -34,7 +34,7 @@ def staff_certificate_login(request: HttpRequest, holder: Holder) -> str | None:
     with transaction.atomic():
         audit_log(
             actor=Actor(user=member.account, auth_method=CERTIFICATE, ip=client_ip(request)),
-            action="staff.certificate_login",
+            action=rules.AUDIT_STAFF_CERTIFICATE_LOGIN,
             target=member,
             data={
                 "serial": holder.serial,

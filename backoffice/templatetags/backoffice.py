@@ -25,5 +25,11 @@ def masked(id_number: str) -> str:
 
 @register.filter
 def action_label(action: str) -> str:
-    """An audit row's action as staff read it, or "" for an action without a label."""
+    """An audit row's action as staff read it (older rows' names too), or "" for an action without a label."""
     return rules.ACTION_LABELS.get(action, "")
+
+
+@register.filter
+def is_release(action: str) -> bool:
+    """Whether an audit row is a claim released, under its name now or the one older rows carry."""
+    return action in rules.RELEASED_ACTIONS

@@ -95,7 +95,7 @@ def test_changing_roles_and_deactivating_from_the_member_page(as_staff, admin, r
     assert "已停用李娟的账号。" in done and "恢复账号" in done
     assert not Account.objects.get(pk=reviewer.account_id).is_active
     assert AuditEntry.objects.filter(
-        action="staff.deactivated", target_id=str(reviewer.pk), actor=admin.account
+        action="review.staff_deactivated", target_id=str(reviewer.pk), actor=admin.account
     ).exists()
 
 
@@ -126,7 +126,7 @@ def test_the_calendar_lists_a_year_and_adds_a_day(as_staff, admin):
     assert "已登记 2027-01-01（元旦）" in added.content.decode()
     day = CalendarDay.objects.get(date=dt.date(2027, 1, 1))
     assert AuditEntry.objects.filter(
-        action="calendar.day_added", target_id=str(day.pk), actor=admin.account
+        action="review.calendar_day_added", target_id=str(day.pk), actor=admin.account
     ).exists()
 
 
@@ -142,4 +142,4 @@ def test_changing_and_removing_a_day(as_staff, admin):
     assert rules.NOTE_REQUIRED in bad
     client.post(f"/backoffice/calendar/{day.pk}/remove/")
     assert not CalendarDay.objects.filter(pk=day.pk).exists()
-    assert AuditEntry.objects.filter(action="calendar.day_removed", target_id=str(day.pk)).exists()
+    assert AuditEntry.objects.filter(action="review.calendar_day_removed", target_id=str(day.pk)).exists()

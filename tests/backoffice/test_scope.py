@@ -94,7 +94,7 @@ def test_the_audit_trail_shows_this_center_and_the_registry_only(reviewer):
     shown = staff_selectors.subject_audit(entry)
     actions = {entry.action for entry in shown}
     assert here in shown and there not in shown and unplaced not in shown
-    assert "subject.registered" in actions  # the registry's registration, which names no center
+    assert "registry.subject_registered" in actions  # the registry's registration, which names no center
 
 
 def test_center_staff_may_not_use_the_django_admin(as_staff, reviewer, admin):

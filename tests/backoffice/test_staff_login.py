@@ -27,7 +27,7 @@ def test_a_staff_certificate_opens_the_queue(client, trusted, challenge, reviewe
     assert response.json() == {"ok": True, "redirect": "/backoffice/queue/"}
     assert int(client.session["_auth_user_id"]) == reviewer.account_id
     assert client.session[AUTH_METHOD_KEY] == CERTIFICATE
-    entry = AuditEntry.objects.get(action="staff.certificate_login", target_id=str(reviewer.pk))
+    entry = AuditEntry.objects.get(action="review.staff_certificate_login", target_id=str(reviewer.pk))
     assert entry.auth_method == CERTIFICATE and entry.actor == reviewer.account
     assert entry.data["holder_name"] == "李娟" and entry.data["serial"]
     page = client.get("/backoffice/queue/").content.decode()
@@ -47,7 +47,7 @@ def test_a_deactivated_members_certificate_does_not_open_the_back_office(
     # offers registration to an unknown holder.
     assert response.json()["redirect"] != "/backoffice/queue/"
     assert client.session.get("_auth_user_id") != str(reviewer.account_id)
-    assert not AuditEntry.objects.filter(action="staff.certificate_login").exists()
+    assert not AuditEntry.objects.filter(action="review.staff_certificate_login").exists()
 
 
 def test_a_certificate_for_another_id_number_is_not_a_staff_login(client, trusted, challenge, reviewer):

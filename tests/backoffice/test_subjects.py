@@ -69,7 +69,7 @@ def test_the_detail_shows_registry_data_types_permissions_and_the_audit_trail(as
     assert "<dt>注册平台状态</dt><dd>有效</dd>" in page
     assert 'href="/backoffice/attachments/7/"' in page and "建筑工程施工总承包（第2版）" in page
     assert "投标人" in page and "诚信承诺书已签章" in page and "待审核" in page  # profile status
-    assert "subject.registered" in page  # the audit trail by subject
+    assert "registry.subject_registered" in page  # the audit trail by subject
     assert f"/backoffice/subjects/hengyang/{entry.pk}/types/bidder/remove/" in page
     # Technical support looks subjects up but does not remove types.
     assert "/types/bidder/remove/" not in as_staff(support).get(url).content.decode()

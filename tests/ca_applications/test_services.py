@@ -59,7 +59,7 @@ def test_application_sends_the_saved_details_to_the_ca_intake(ready_unit, settin
     assert message.payload["reference"] == application.reference
     assert message.payload["applicant"] == application.data
     assert message.payload["callback_url"] == settings.GGZY_CA_CALLBACK_URL
-    entry = AuditEntry.objects.get(action="ca_application.submitted")
+    entry = AuditEntry.objects.get(action="registry.ca_application_submitted")
     assert entry.actor == ready_unit and entry.subject_id == ready_unit.subject.pk
 
 
@@ -118,7 +118,9 @@ def test_withdrawal_tells_the_ca_and_allows_a_new_application(ready_unit, settin
         "reference": first.reference,
         "withdrawn_at": withdrawn.withdrawn_at.isoformat(),
     }
-    assert AuditEntry.objects.filter(action="ca_application.withdrawn", target_id=str(first.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="registry.ca_application_withdrawn", target_id=str(first.pk)
+    ).exists()
 
     with pytest.raises(StateError) as error:
         ca.ca_application_withdraw(actor=actor(ready_unit), subject=ready_unit.subject)
@@ -145,7 +147,7 @@ def test_the_ca_answer_is_recorded_by_the_system(ready_unit, accepted, status):
     assert answered.status == status
     assert answered.answered_at is not None
     assert answered.answer_message == "审核意见"
-    entry = AuditEntry.objects.get(action=f"ca_application.{status}")
+    entry = AuditEntry.objects.get(action=f"registry.ca_application_{status}")
     assert entry.actor is None and entry.auth_method == "system" and entry.ip == "10.0.0.9"
     assert entry.data == {"reference": application.reference, "message": "审核意见"}
 
@@ -168,7 +170,7 @@ def test_a_repeated_answer_changes_nothing(ready_unit):
     first = ca.ca_application_answer(reference=application.reference, accepted=True, message="已受理")
     again = ca.ca_application_answer(reference=application.reference, accepted=True, message="已受理")
     assert again.answered_at == first.answered_at
-    assert AuditEntry.objects.filter(action="ca_application.accepted").count() == 1
+    assert AuditEntry.objects.filter(action="registry.ca_application_accepted").count() == 1
 
 
 def test_a_different_answer_to_an_answered_application_is_refused(ready_unit):

@@ -280,16 +280,16 @@ def test_activated_certificate_logs_in_as_the_agency_and_names_the_person_in_the
 
     # Whatever the person does next in the session is written down with their name (at the
     # center: the unit's registry data, certificates and seals stay the unit's own).
-    uploads = AuditEntry.objects.filter(action="attachment.uploaded").count()
+    uploads = AuditEntry.objects.filter(action="registry.attachment_uploaded").count()
     refused = client.post(
         "/registry/qualification/new/",
         {"action": "save", "certificate_scan__file": SimpleUploadedFile("资质.pdf", pdf_bytes("q"))},
     )
     assert refused.status_code == 302
-    assert AuditEntry.objects.filter(action="attachment.uploaded").count() == uploads
+    assert AuditEntry.objects.filter(action="registry.attachment_uploaded").count() == uploads
     Subject.objects.filter(pk=account.subject_id).update(status=SubjectStatus.VALID)
     client.post("/centers/resync/")
-    resync_row = AuditEntry.objects.filter(action="subject.resync_requested").latest("id")
+    resync_row = AuditEntry.objects.filter(action="registry.subject_resync_requested").latest("id")
     assert resync_row.actor == account and resync_row.data["acting_person"] == label
 
     # The header's words, from the context processor.

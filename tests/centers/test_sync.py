@@ -343,7 +343,7 @@ class TestResync:
         event = events.subject_resync_request(actor=actor(unit), subject=unit.subject)
         assert (event.seq, event.reason) == (3, EventReason.RESYNC)
         assert AuditEntry.objects.filter(
-            action="subject.resync_requested", subject_id=unit.subject.pk
+            action="registry.subject_resync_requested", subject_id=unit.subject.pk
         ).exists()
         assert SyncState.objects.at(changde).get(subject=unit.subject).wanted_seq == 3
         assert deliver_all(unit.subject, changde) == 1

@@ -271,7 +271,7 @@ def test_agency_adds_a_practitioner_who_is_reviewed_and_acts_with_a_personal_cer
         "the login is audited as the agency's, by certificate, naming the person",
         lambda: _assert_acting(login_row, account, label),
     )
-    resync_row = AuditEntry.objects.get(action="subject.resync_requested", subject_id=unit.pk)
+    resync_row = AuditEntry.objects.get(action="registry.subject_resync_requested", subject_id=unit.pk)
     soft.check(
         "the person's 重新同步 is audited in the person's name",
         lambda: _assert_acting(resync_row, account, label),

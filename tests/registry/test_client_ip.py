@@ -35,4 +35,4 @@ def test_a_login_behind_a_proxy_audits_the_clients_address(client, settings, uni
         {"login": unit.username, "password": PASSWORD},
         headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.7"},
     )
-    assert AuditEntry.objects.get(action="account.login").ip == "203.0.113.7"
+    assert AuditEntry.objects.get(action="registry.account_logged_in").ip == "203.0.113.7"

@@ -57,7 +57,9 @@ def test_five_wrong_passwords_at_the_admin_lock_the_account_everywhere(operator)
     assert LOCKED.search(fifth), fifth
     operator.refresh_from_db()
     assert operator.locked_until is not None
-    assert AuditEntry.objects.filter(action="account.locked", target_id=str(operator.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="registry.account_locked", target_id=str(operator.pk)).count() == 1
+    )
 
     # The right password is refused at the admin, with the registry's words …
     right = admin_login(client, operator.username, PASSWORD)
@@ -102,7 +104,7 @@ def test_the_right_password_at_the_admin_logs_in_and_clears_the_count(operator):
     assert logged_in(client)
     operator.refresh_from_db()
     assert operator.failed_logins == 0 and operator.locked_until is None
-    assert AuditEntry.objects.filter(action="account.login", target_id=str(operator.pk)).exists()
+    assert AuditEntry.objects.filter(action="registry.account_logged_in", target_id=str(operator.pk)).exists()
     # The count started again: four more failures do not lock.
     for _ in range(4):
         admin_login(Client(), operator.username, WRONG)

@@ -30,7 +30,7 @@ def test_login_by_full_name_or_code(client, unit, which):
     assert response.status_code == 302
     assert response["Location"] == "/registry/"
     assert client.session[AUTH_METHOD_KEY] == "password"
-    assert AuditEntry.objects.filter(action="account.login", actor=unit).exists()
+    assert AuditEntry.objects.filter(action="registry.account_logged_in", actor=unit).exists()
 
 
 def test_person_logs_in_by_id_number(client, person):
@@ -69,7 +69,7 @@ def test_lockout_after_repeated_failures_shows_time_left(client, unit, settings)
     locked = login(client, unit.subject.name).content.decode()
     assert "账号已锁定" in locked
     assert "_auth_user_id" not in client.session
-    assert AuditEntry.objects.filter(action="account.locked").count() == 1
+    assert AuditEntry.objects.filter(action="registry.account_locked").count() == 1
 
 
 def test_success_resets_the_failure_count(client, unit, settings):
@@ -98,7 +98,9 @@ def test_password_reset_by_email_unlocks(client, unit, settings):
     unit.refresh_from_db()
     assert unit.locked_until is None
     assert login(client, unit.subject.name, "Fresh2026pass").status_code == 302
-    assert AuditEntry.objects.filter(action="account.password_reset", target_id=str(unit.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="registry.account_password_reset", target_id=str(unit.pk)
+    ).exists()
 
 
 def test_logout_needs_post(client, unit):

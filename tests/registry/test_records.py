@@ -93,7 +93,7 @@ def test_discarding_a_change_keeps_the_version_in_force(unit):
     record.refresh_from_db()
     assert record.draft is None
     assert record.current.number == 1
-    assert AuditEntry.objects.filter(action="basic.change_discarded").exists()
+    assert AuditEntry.objects.filter(action="registry.record_change_discarded").exists()
 
 
 def test_stale_save_is_refused_and_the_first_save_survives(unit):
@@ -166,7 +166,7 @@ class TestVoid:
         record.refresh_from_db()
         assert record.status == RecordStatus.SUBMITTED
         actions = list(AuditEntry.objects.filter(target_id=str(record.pk)).values_list("action", flat=True))
-        assert "qualification.void" in actions and "qualification.unvoid" in actions
+        assert "registry.record_voided" in actions and "registry.record_unvoided" in actions
 
     def test_unvoid_needs_a_void_record(self, unit):
         record = submit_qualification(unit)
@@ -186,7 +186,7 @@ def test_never_submitted_item_can_be_deleted_but_a_submitted_one_cannot(unit):
     )
     services.record_delete_draft(actor=actor(unit), record=draft)
     assert not type(draft).objects.filter(pk=draft.pk).exists()
-    assert AuditEntry.objects.filter(action="award.deleted", data__data__award_name="x").exists()
+    assert AuditEntry.objects.filter(action="registry.record_deleted", data__data__award_name="x").exists()
     submitted = submit_qualification(unit)
     with pytest.raises(StateError):
         services.record_delete_draft(actor=actor(unit), record=submitted)
@@ -195,8 +195,13 @@ def test_never_submitted_item_can_be_deleted_but_a_submitted_one_cannot(unit):
 def test_every_state_change_is_audited_in_its_transaction(unit):
     record = submit_basic(unit)
     actions = set(AuditEntry.objects.filter(subject_id=unit.subject.pk).values_list("action", flat=True))
-    assert {"subject.registered", "attachment.uploaded", "basic.saved", "basic.submitted"} <= actions
-    submitted = AuditEntry.objects.get(action="basic.submitted")
+    assert {
+        "registry.subject_registered",
+        "registry.attachment_uploaded",
+        "registry.record_saved",
+        "registry.record_submitted",
+    } <= actions
+    submitted = AuditEntry.objects.get(action="registry.record_submitted")
     assert submitted.actor_id == unit.pk
     assert submitted.auth_method == "password"
     assert "联系人" in submitted.data["changed"]

@@ -25,7 +25,7 @@ def test_unit_registers_invalid_until_submitted():
     basic = Record.objects.get(subject=subject, kind=RecordKind.BASIC)
     assert basic.draft.data == {"name": "福州示例有限公司", "contact_email": "a@example.com"}
     assert basic.current is None
-    assert AuditEntry.objects.filter(action="subject.registered", subject_id=subject.pk).count() == 1
+    assert AuditEntry.objects.filter(action="registry.subject_registered", subject_id=subject.pk).count() == 1
 
 
 def test_code_is_normalised_before_it_is_stored():

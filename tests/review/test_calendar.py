@@ -101,8 +101,8 @@ def test_a_new_holiday_moves_the_due_time_of_waiting_items(admin):
 
     item.refresh_from_db()
     assert moved == 1 and item.due_at == at("2026-11-25 00:00")
-    assert AuditEntry.objects.filter(action="calendar.day_added", target_id=str(day.pk)).exists()
-    rescheduled = AuditEntry.objects.get(action="review.rescheduled", target_id=str(item.pk))
+    assert AuditEntry.objects.filter(action="review.calendar_day_added", target_id=str(day.pk)).exists()
+    rescheduled = AuditEntry.objects.get(action="review.item_rescheduled", target_id=str(item.pk))
     assert rescheduled.actor == admin.account
 
     # Removing a mistaken entry puts the limit back.
@@ -153,7 +153,7 @@ def test_changing_a_day_is_audited_with_what_it_was(admin):
     day = CalendarDay.objects.get(date=dt.date(2026, 10, 10))
     changed, _ = calendar_day_change(actor=actor_of(admin), pk=day.pk, is_working=False, note="改为休息")
     assert not changed.is_working
-    entry = AuditEntry.objects.get(action="calendar.day_changed", target_id=str(day.pk))
+    entry = AuditEntry.objects.get(action="review.calendar_day_changed", target_id=str(day.pk))
     assert entry.data["before"] == {"is_working": True, "note": "国庆节调休上班"}
 
 

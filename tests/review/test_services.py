@@ -47,7 +47,10 @@ def test_second_claimant_is_told_who_has_it(entry, reviewer, colleague):
         services.review_claim(actor=actor_of(colleague), pk=item.pk)
     assert second.value.message == rules.ALREADY_CLAIMED.format(name="李娟")
     item.refresh_from_db()
-    assert item.claimed_by == reviewer.account and actions(item) == ["review.opened", "review.claimed"]
+    assert item.claimed_by == reviewer.account and actions(item) == [
+        "review.item_opened",
+        "review.item_claimed",
+    ]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
@@ -76,7 +79,7 @@ def test_two_claims_at_the_same_moment_give_the_item_to_one(seeded, entry, revie
     winner = item.claimed_by.display_name
     loser = "张伟" if winner == "李娟" else "李娟"
     assert outcomes == {winner: "claimed", loser: rules.ALREADY_CLAIMED.format(name=winner)}
-    assert actions(item).count("review.claimed") == 1
+    assert actions(item).count("review.item_claimed") == 1
 
 
 def test_another_centers_staff_find_nothing(entry):
@@ -148,7 +151,7 @@ def test_deciding_needs_the_claim(entry, reviewer, colleague, handlers):
         services.review_decide(actor=actor_of(reviewer), pk=item.pk, approve=True, opinion="")
     assert released.value.message == rules.NOT_CLAIMED_BY_YOU
     assert CenterSubject.unscoped.get(pk=entry.pk).profile_status == ProfileStatus.SUBMITTED
-    assert actions(item) == ["review.opened", "review.claimed", "review.released"]
+    assert actions(item) == ["review.item_opened", "review.item_claimed", "review.item_released"]
 
 
 def test_approval_commits_the_effect_and_the_decision_together(entry, reviewer, handlers):
@@ -160,7 +163,7 @@ def test_approval_commits_the_effect_and_the_decision_together(entry, reviewer, 
     entry.refresh_from_db()
     assert item.status == ReviewStatus.APPROVED and item.decided_by == reviewer.account
     assert entry.profile_status == ProfileStatus.APPROVED and entry.decision_opinion == "材料齐全"
-    decided = AuditEntry.objects.get(action="review.approved", target_id=str(item.pk))
+    decided = AuditEntry.objects.get(action="review.item_approved", target_id=str(item.pk))
     assert decided.data["opinion"] == "材料齐全" and decided.actor == reviewer.account
     with pytest.raises(StateError) as again:
         services.review_claim(actor=actor_of(reviewer), pk=item.pk)
@@ -189,7 +192,7 @@ def test_a_handler_that_refuses_leaves_the_item_claimed_and_nothing_changed(
     assert item.status == ReviewStatus.CLAIMED and item.decided_at is None and item.opinion == ""
     # The handler had already changed the subject before refusing: that change is gone too.
     assert entry.profile_status == ProfileStatus.SUBMITTED
-    assert actions(item) == ["review.opened", "review.claimed"]
+    assert actions(item) == ["review.item_opened", "review.item_claimed"]
 
 
 def test_a_kind_nobody_handles_is_refused_not_crashed(entry, reviewer):
@@ -210,7 +213,7 @@ def test_only_the_claimant_or_an_administrator_releases(entry, reviewer, colleag
     services.review_release(actor=actor_of(admin), pk=item.pk)
     item.refresh_from_db()
     assert item.status == ReviewStatus.OPEN and item.claimed_by is None
-    released = AuditEntry.objects.get(action="review.released", target_id=str(item.pk))
+    released = AuditEntry.objects.get(action="review.item_released", target_id=str(item.pk))
     assert released.actor == admin.account and released.data == {"claimed_by": "李娟"}
     with pytest.raises(StateError) as twice:
         services.review_release(actor=actor_of(admin), pk=item.pk)

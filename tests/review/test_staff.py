@@ -45,7 +45,7 @@ def test_an_administrator_adds_a_reviewer_who_can_log_in(platform):
     # No model permission: staff read subjects through the back-office, bounded by their center.
     assert not account.has_perm("registry.view_subject") and not account.has_perm("registry.view_attachment")
     assert not account.get_all_permissions()
-    added = AuditEntry.objects.get(action="staff.added", target_id=str(member.pk))
+    added = AuditEntry.objects.get(action="review.staff_added", target_id=str(member.pk))
     assert added.actor == platform.account and added.data["roles"] == ["reviewer"]
 
 
@@ -114,7 +114,7 @@ def test_changing_roles_is_audited_with_before_and_after(platform):
         id_number=member.id_number,
     )
     assert changed.roles == ["reviewer", "support"] and changed.account.display_name == "钱多多"
-    entry = AuditEntry.objects.get(action="staff.changed", target_id=str(member.pk))
+    entry = AuditEntry.objects.get(action="review.staff_changed", target_id=str(member.pk))
     assert entry.data["changed"] == {
         "name": ["钱多", "钱多多"],
         "roles": [["reviewer"], ["reviewer", "support"]],
@@ -148,8 +148,8 @@ def test_deactivating_returns_claimed_items_to_the_queue(platform):
     assert released == 1 and item.status == ReviewStatus.OPEN and item.claimed_by is None
     assert not Account.objects.get(pk=reviewer.account_id).is_active
     assert (
-        AuditEntry.objects.get(action="review.released", target_id=str(item.pk)).data["because"]
-        == "staff.deactivated"
+        AuditEntry.objects.get(action="review.item_released", target_id=str(item.pk)).data["because"]
+        == "review.staff_deactivated"
     )
     with pytest.raises(DomainError) as gone:
         services.review_claim(actor=actor_of(Account.objects.get(pk=reviewer.account_id)), pk=item.pk)
@@ -161,11 +161,11 @@ def test_deactivating_returns_claimed_items_to_the_queue(platform):
         AuditEntry.objects.filter(target_type="review.staffmember", target_id=str(member.pk))
         .values_list("action", flat=True)
         .order_by("id")
-    ) == ["staff.added", "staff.deactivated", "staff.reactivated"]
+    ) == ["review.staff_added", "review.staff_deactivated", "review.staff_reactivated"]
 
 
 def test_seeding_twice_changes_nothing():
     first = staff("seeded", "changde", "reviewer", id_number="43070219880312024X")
     again = staff("seeded", "changde", "reviewer", id_number="43070219880312024X")
     assert first.pk == again.pk and StaffMember.objects.filter(account__username="seeded").count() == 1
-    assert AuditEntry.objects.filter(action="staff.added", target_id=str(first.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="review.staff_added", target_id=str(first.pk)).count() == 1
