@@ -1,8 +1,9 @@
 """003 §4: save, submit, change (变更), void; the version in force stays in force while editing."""
 
 import pytest
+from django.utils import timezone
 
-from core.errors import ConflictError, DomainError, StateError
+from core.errors import ConflictError, DomainError, IncompleteError, StateError
 from core.models import AuditEntry
 from registry import rules, selectors, services
 from registry.models import BiddingScope, RecordKind, RecordStatus, SubjectStatus, VersionState
@@ -106,6 +107,8 @@ def test_stale_save_is_refused_and_the_first_save_survives(unit):
     assert error.value.saved_data == {"name": "A"}
     record.refresh_from_db()
     assert record.draft.data == {"name": "A"}
+    when = timezone.localtime(record.draft.saved_at).strftime("%H:%M:%S")
+    assert error.value.message == rules.DRAFT_CONFLICT.format(when=when)
     # A deliberate second save, naming the revision it has now seen, wins.
     services.record_save(actor=actor(unit), record=record, data={"name": "B"}, expected_revision=1)
     record.refresh_from_db()
@@ -114,8 +117,9 @@ def test_stale_save_is_refused_and_the_first_save_survives(unit):
 
 def test_submitted_record_cannot_be_saved_without_a_change(unit):
     record = submit_basic(unit)
-    with pytest.raises(StateError):
+    with pytest.raises(StateError) as error:
         services.record_save(actor=actor(unit), record=record, data={"name": "x"}, expected_revision=0)
+    assert error.value.message == rules.NOT_EDITABLE.format(status=record.get_status_display())
 
 
 class TestCertificateOnlyKinds:
@@ -160,8 +164,9 @@ class TestVoid:
         services.record_void(actor=actor(unit), record=record)
         record.refresh_from_db()
         assert record.status == RecordStatus.VOID
-        with pytest.raises(StateError):
+        with pytest.raises(StateError) as error:
             services.record_start_change(actor=actor(unit), record=record)
+        assert error.value.message == rules.CHANGE_ONLY_SUBMITTED
         services.record_unvoid(actor=actor(unit), record=record)
         record.refresh_from_db()
         assert record.status == RecordStatus.SUBMITTED
@@ -176,8 +181,9 @@ class TestVoid:
 
     def test_basic_information_cannot_be_voided(self, unit):
         record = submit_basic(unit)
-        with pytest.raises(StateError):
+        with pytest.raises(StateError) as error:
             services.record_void(actor=actor(unit), record=record)
+        assert error.value.message == rules.VOID_NOT_ALLOWED.format(kind=record.get_kind_display())
 
 
 def test_never_submitted_item_can_be_deleted_but_a_submitted_one_cannot(unit):
@@ -188,8 +194,9 @@ def test_never_submitted_item_can_be_deleted_but_a_submitted_one_cannot(unit):
     assert not type(draft).objects.filter(pk=draft.pk).exists()
     assert AuditEntry.objects.filter(action="registry.record_deleted", data__data__award_name="x").exists()
     submitted = submit_qualification(unit)
-    with pytest.raises(StateError):
+    with pytest.raises(StateError) as error:
         services.record_delete_draft(actor=actor(unit), record=submitted)
+    assert error.value.message == rules.DELETE_ONLY_NEVER_SUBMITTED
 
 
 def test_every_state_change_is_audited_in_its_transaction(unit):
@@ -211,8 +218,9 @@ def test_every_state_change_is_audited_in_its_transaction(unit):
 def test_a_failed_submit_writes_no_audit_row_and_changes_nothing(unit):
     record = basic_record(unit)
     before = AuditEntry.objects.count()
-    with pytest.raises(DomainError):
+    with pytest.raises(IncompleteError) as error:
         services.record_submit(actor=actor(unit), record=record, expected_revision=0)
+    assert error.value.message == rules.MISSING_REQUIRED.format(fields="、".join(error.value.fields))
     assert AuditEntry.objects.count() == before
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from core.errors import DomainError
 from core.models import AuditEntry
-from registry import rules, services
+from registry import identifiers, passwords, rules, services
 from registry.identifiers import USCC_CHECK
 from registry.kinds import form_for
 from registry.models import Account, Record, RecordKind, Subject, SubjectStatus
@@ -52,13 +52,22 @@ def test_registered_code_is_refused_with_the_manuals_words(unit):
     assert error.value.message == rules.CODE_ALREADY_REGISTERED
 
 
-@pytest.mark.parametrize("password", ["short1", "abcdefghij", "1234567890", "password123"])
-def test_weak_passwords_are_refused_and_nothing_is_saved(password):
+@pytest.mark.parametrize(
+    ("password", "problems"),
+    [
+        ("short1", [passwords.PASSWORD_TOO_SHORT.format(length=6), passwords.PASSWORD_TOO_COMMON]),
+        ("abcdefghij", [passwords.PASSWORD_NEEDS_MIX, passwords.PASSWORD_TOO_COMMON]),
+        ("1234567890", [passwords.PASSWORD_NEEDS_MIX, passwords.PASSWORD_TOO_COMMON]),
+        ("password123", [passwords.PASSWORD_TOO_COMMON]),
+    ],
+)
+def test_weak_passwords_are_refused_and_nothing_is_saved(password, problems):
     with pytest.raises(DomainError) as error:
         services.subject_register(
             kind="unit", code=VALID_USCC, name="福州示例有限公司", password=password, email="a@example.com"
         )
     assert error.value.field == "password"
+    assert error.value.message == "".join(problems)
     assert not Subject.objects.exists()
     assert not Account.objects.exists()
 
@@ -79,10 +88,12 @@ def test_what_registration_asked_is_not_asked_again_by_the_basic_information():
 
 
 def test_person_code_must_be_a_resident_id():
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as error:
         services.subject_register(
             kind="person", code=VALID_USCC, name="李雷", password="Abcd2026xyz", email="p@example.com"
         )
+    assert error.value.message == identifiers.ID_NOT_DIGIT.format(pos=9, char="M")
+    assert error.value.field == "code"
 
 
 class TestRegistrationPages:
