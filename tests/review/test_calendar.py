@@ -8,7 +8,8 @@ import pytest
 from core.errors import DomainError
 from core.models import AuditEntry
 from review import calendar, rules
-from review.models import CalendarDay, ReviewItem
+from review import services as review_services
+from review.models import CalendarDay, StaffRole
 from review.services_admin import calendar_day_add, calendar_day_change, calendar_day_remove
 from tests.review.parts import actor_of, at, center_subject, open_item, staff
 
@@ -130,7 +131,11 @@ def test_each_item_keeps_its_own_limit_when_recounted(admin):
 def test_decided_items_keep_their_due_time(admin, handlers):
     entry = center_subject("hengyang")
     item = open_item(entry, now=at("2026-11-20 10:00"))
-    ReviewItem.objects.filter(pk=item.pk).update(status="approved")
+    reviewer = actor_of(staff("hy_reviewer", "hengyang", StaffRole.REVIEWER))
+    review_services.review_claim(actor=reviewer, pk=item.pk, now=at("2026-11-20 11:00"))
+    review_services.review_decide(
+        actor=reviewer, pk=item.pk, approve=True, opinion="", now=at("2026-11-20 11:30")
+    )
     calendar_day_add(actor=actor_of(admin), date=dt.date(2026, 11, 23), is_working=False, note="测试假日")
     item.refresh_from_db()
     assert item.due_at == at("2026-11-24 00:00")

@@ -143,8 +143,9 @@ def test_deciding_needs_the_claim(entry, reviewer, colleague, handlers):
     assert unclaimed.value.message == rules.NOT_CLAIMED_BY_YOU
 
     services.review_claim(actor=actor_of(reviewer), pk=item.pk)
-    with pytest.raises(StateError):
+    with pytest.raises(StateError) as claimed_by_another:
         services.review_decide(actor=actor_of(colleague), pk=item.pk, approve=True, opinion="")
+    assert claimed_by_another.value.message == rules.NOT_CLAIMED_BY_YOU
 
     services.review_release(actor=actor_of(reviewer), pk=item.pk)
     with pytest.raises(StateError) as released:
