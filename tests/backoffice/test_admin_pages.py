@@ -89,7 +89,7 @@ def test_changing_roles_and_deactivating_from_the_member_page(as_staff, admin, r
     assert StaffMember.objects.get(pk=reviewer.pk).roles == ["reviewer", "support"]
 
     bad = client.post(url, {**form, "roles": []}).content.decode()
-    assert "请至少选择一个角色。" in bad and 'value="市场主体科"' in bad
+    assert rules.ROLES_REQUIRED in bad and 'value="市场主体科"' in bad
 
     done = client.post(f"{url}deactivate/", follow=True).content.decode()
     assert "已停用李娟的账号。" in done and "恢复账号" in done

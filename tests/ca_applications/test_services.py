@@ -33,6 +33,7 @@ def test_only_the_missing_fields_are_named(unit):
     with pytest.raises(IncompleteError) as error:
         ca.ca_application_submit(actor=actor(unit), subject=unit.subject)
     assert error.value.fields == ["法定代表人手机"]
+    assert error.value.message == ca.UNIT_INCOMPLETE.format(fields="法定代表人手机")
 
 
 def test_a_person_needs_a_name_and_a_phone(person):

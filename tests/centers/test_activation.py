@@ -99,8 +99,14 @@ def test_another_persons_certificate_is_refused_naming_both(trusted, agency):
         holder="赵六", code="1101**********002X", name="王五", id_number="3604**********0071"
     )
     unit_key = holder(trusted["rsa"], name=account.subject.name, code=account.subject.code)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         activate(account, person, unit_key)
+    assert refused.value.message == rules.ACTIVATE_OTHER_PERSON.format(
+        holder=account.subject.name,
+        code=rules.mask_id_number(account.subject.code),
+        name="王五",
+        id_number="3604**********0071",
+    )
 
 
 def test_the_center_may_accept_only_some_issuers(trusted, agency):
