@@ -18,7 +18,6 @@ from pki import rules as pki_rules
 from pki import services as pki_services
 from pki.models import TrustedIssuer
 from registry.auth import ACTING_PERSON_KEY, AUTH_METHOD_KEY, CERTIFICATE
-from registry.models import Subject, SubjectStatus
 from registry.samples import pdf_bytes
 from tests.centers.factories import center
 from tests.centers.people_factories import (
@@ -30,6 +29,7 @@ from tests.centers.people_factories import (
     trust_all,
     unit_actor,
 )
+from tests.factories import submit_basic
 from tests.pkiparts import holder
 
 pytestmark = pytest.mark.django_db
@@ -293,7 +293,7 @@ def test_activated_certificate_logs_in_as_the_agency_and_names_the_person_in_the
     )
     assert refused.status_code == 302
     assert AuditEntry.objects.filter(action="registry.attachment_uploaded").count() == uploads
-    Subject.objects.filter(pk=account.subject_id).update(status=SubjectStatus.VALID)
+    submit_basic(account)  # 有效 in the registry, so 「重新同步」 is open to it
     client.post("/centers/resync/")
     resync_row = AuditEntry.objects.filter(action="registry.subject_resync_requested").latest("id")
     assert resync_row.actor == account and resync_row.data["acting_person"] == label
