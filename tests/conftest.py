@@ -1,4 +1,6 @@
-"""Named actors, as the manuals speak of them: a unit, a person, an outsider, a staff member."""
+"""Named actors, as the manuals speak of them: a unit, a person, an outsider, an agency and its
+practitioner, a center's reviewer and support, the back-office administrator, and the platform
+operator of Django's admin; each made by the product's own services and seeds."""
 
 import pytest
 from django.conf import settings
@@ -6,9 +8,14 @@ from django.test import Client
 
 from core.audit import Actor
 from registry.auth import AUTH_METHOD_KEY, CERTIFICATE, PASSWORD
-from registry.models import AuthMethod
+from registry.management.commands.load_demo import STAFF_USERNAME
+from registry.management.commands.load_demo import Command as LoadDemo
+from registry.models import Account, AuthMethod
+from tests.centers.factories import center
+from tests.centers.people_factories import make_agency, make_practitioner
 from tests.factories import PASSWORD as DEFAULT_PASSWORD
 from tests.factories import make_person, make_staff, make_unit
+from tests.review.parts import actor_of, demo_staff
 
 
 def pytest_collection_modifyitems(config, items):
@@ -56,6 +63,49 @@ def outsider(db):
 @pytest.fixture
 def staff(db):
     return make_staff()
+
+
+# --- the named actors of the manuals, made the way the product makes them --------------------------
+
+
+@pytest.fixture
+def agency(db):
+    """A 招标代理机构 known at 常德 (as the sync leaves it): (account, its CenterSubject there)."""
+    return make_agency(center("changde"))
+
+
+@pytest.fixture
+def practitioner(agency):
+    """The agency's 工程建设 practitioner, submitted and approved by 常德's reviewer in the queue."""
+    account, entry = agency
+    return make_practitioner(
+        account, entry, state="approved", reviewer=actor_of(demo_staff("changde_reviewer"))
+    )
+
+
+@pytest.fixture
+def reviewer(db):
+    """衡阳 市场主体科's reviewer 李娟 (a StaffMember), as load_demo_staff seeds her."""
+    return demo_staff("hengyang_reviewer")
+
+
+@pytest.fixture
+def support(db):
+    """衡阳's technical support 陈强 (a StaffMember), as load_demo_staff seeds him."""
+    return demo_staff("hengyang_support")
+
+
+@pytest.fixture
+def admin(db):
+    """The back-office administrator 赵平 of every center (a StaffMember), as load_demo_staff seeds him."""
+    return demo_staff("ggzy_admin")
+
+
+@pytest.fixture
+def operator(db):
+    """The platform operator of Django's admin (an Account, no StaffMember), as load_demo makes it."""
+    LoadDemo()._staff()
+    return Account.objects.get(username=STAFF_USERNAME)
 
 
 def _client_for(account, method: str) -> Client:

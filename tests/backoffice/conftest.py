@@ -3,7 +3,6 @@ from django.test import Client
 
 from democa import issuing
 from tests import pkiparts
-from tests.review import parts
 from tests.review.conftest import handlers, refusing_handlers  # noqa: F401  (shared fixtures)
 
 
@@ -11,21 +10,6 @@ def logged_in(member) -> Client:
     client = Client()
     client.force_login(member.account)
     return client
-
-
-@pytest.fixture
-def reviewer(db):
-    return parts.staff("hengyang_reviewer", "hengyang", "reviewer", name="李娟")
-
-
-@pytest.fixture
-def support(db):
-    return parts.staff("hengyang_support", "hengyang", "support", name="陈强")
-
-
-@pytest.fixture
-def admin(db):
-    return parts.staff("ggzy_admin", None, "admin", name="赵平")
 
 
 @pytest.fixture

@@ -40,11 +40,6 @@ def trusted(tmp_path):
     return trust_all(tmp_path / "trust")
 
 
-@pytest.fixture
-def agency():
-    return make_agency(center())
-
-
 def checked(key):
     return pki_services.certificate_check(certificate=key.pem)
 

@@ -43,11 +43,6 @@ def hidden_value(page: str, name: str) -> str:
 
 
 @pytest.fixture
-def agency():
-    return make_agency(center())
-
-
-@pytest.fixture
 def client_of(password_client):
     return password_client
 

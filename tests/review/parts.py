@@ -64,6 +64,25 @@ def staff(
     )
 
 
+def demo_staff(username: str) -> StaffMember:
+    """The member load_demo_staff seeds under `username` (center, name, department, roles and ID
+    number as it has them), through the same seed, with the tests' password."""
+    from backoffice.management.commands.load_demo_staff import DEMO_STAFF
+
+    for seeded, center_code, name, department, roles, id_number, _ in DEMO_STAFF:
+        if seeded == username:
+            return staff_member_seed(
+                username=username,
+                password=PASSWORD,
+                name=name,
+                department=department,
+                roles=[str(role) for role in roles],
+                id_number=id_number,
+                center=center(center_code) if center_code else None,
+            )
+    raise LookupError(f"load_demo_staff seeds no {username!r}")
+
+
 def actor_of(member: StaffMember | Account) -> Actor:
     account = member.account if isinstance(member, StaffMember) else member
     return Actor(user=account, auth_method="password")
