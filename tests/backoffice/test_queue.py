@@ -32,6 +32,7 @@ def overdue_by(working_days: int) -> dt.datetime:
 
 def item_with_due(entry, due: dt.datetime, **options) -> ReviewItem:
     item = open_item(entry, **options)
+    # Time travel: the due time set directly rather than counted from working days.
     ReviewItem.objects.filter(pk=item.pk).update(due_at=due)
     item.refresh_from_db()
     return item

@@ -25,6 +25,7 @@ def with_file(entry: CenterSubject, name: str = "营业执照.pdf") -> Attachmen
     attachment = stored(entry.subject.account, name)
     data = dict(entry.registry_data)
     data["basic"] = {**data.get("basic", {}), "licence_scan": attachment.reference()}
+    # Stands in for the sync of a registry version holding the file (test_sync covers the sync).
     CenterSubject.unscoped.filter(pk=entry.pk).update(registry_data=data)
     return attachment
 
@@ -72,6 +73,7 @@ def test_only_fields_declared_to_hold_files_let_staff_open_one(reviewer):
     types) does not open a file: only the fields their owners declare do (centers/attachments.py)."""
     entry = center_subject("hengyang", "衡阳声明附件测试有限公司")
     smuggled = stored(entry.subject.account, "草稿里的文件.pdf")
+    # Simulated tampering: a reference where no declared field holds one.
     CenterSubject.unscoped.filter(pk=entry.pk).update(profile_draft={"note": smuggled.reference()})
     with pytest.raises(NotFound):
         staff_selectors.attachment_for(member=reviewer, pk=smuggled.pk)

@@ -157,6 +157,7 @@ def test_an_unreachable_receiver_is_retried():
 def test_the_worker_gives_up_after_the_last_attempt(receiver):
     receiver.answers = [500]
     message = enqueue(receiver.url)
+    # Stands in for the earlier failed attempts, each of which waits out its back-off.
     OutboxMessage.objects.filter(pk=message.pk).update(attempts=outbox.MAX_ATTEMPTS - 1)
     outbox.outbox_deliver_due()
     message.refresh_from_db()

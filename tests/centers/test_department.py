@@ -27,6 +27,7 @@ def test_the_review_department_else_the_centers_full_name():
 
 def test_practitioner_pages_name_the_center_when_it_has_no_review_department(password_client):
     changde = center()
+    # The center's configuration, which its data migration seeds and no service changes: left empty.
     Center.objects.filter(pk=changde.pk).update(review_department="")
     account, entry = make_agency(changde)
     client = password_client(account)

@@ -74,6 +74,7 @@ def test_the_watermark_holds_back_the_fresh_and_everything_after_it():
         make_unit(name=f"水位测试{n}有限公司")
     first, second, third = SubjectEvent.objects.order_by("id")
     now = timezone.now() + timedelta(minutes=1)
+    # Time travel: the events' clocks set around the watermark.
     SubjectEvent.objects.filter(pk=first.pk).update(created_at=now - timedelta(seconds=10))
     SubjectEvent.objects.filter(pk=second.pk).update(created_at=now - FEED_WATERMARK / 2)
     # Older than the watermark, but after a fresh one: served only with it, never before it.
@@ -91,6 +92,7 @@ def test_the_watermark_holds_back_the_fresh_and_everything_after_it():
 
 def test_the_http_feed_answers_with_events_next_and_watermark(client):
     unit = make_unit(name="接口测试有限公司")
+    # Time travel: past the watermark, so the feed serves the event now.
     SubjectEvent.objects.update(created_at=timezone.now() - timedelta(seconds=5))
     auth = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
     body = wait_for(

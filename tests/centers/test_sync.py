@@ -164,6 +164,7 @@ class TestDelivery:
         assert AuditEntry.objects.count() == audit_rows
 
     def test_a_stopped_center_waits_and_catches_up_when_it_resumes(self, unit, changde, hengyang):
+        # The center's configuration (seeded by its data migration, no service changes it): no sync.
         Center.objects.filter(pk=changde.pk).update(accepts_sync=False)
         submit_basic(unit)
         change_basic(unit, contact_name="停机期间")
@@ -261,6 +262,8 @@ class TestSubjectTypes:
         市场主体科 reviews it; 常德 (no review of types) gives it at once, with its permissions."""
         submit_basic(unit, roles=["bidder"])
         deliver_all(unit.subject, changde, hengyang)
+        # Stands in for the profile's submit and review (sealed commitment, queue), which
+        # test_profiles covers; only its outcome matters here.
         CenterSubject.unscoped.filter(subject=unit.subject).update(
             profile={"contact_name": "赵敏"}, profile_status=ProfileStatus.APPROVED
         )
@@ -361,6 +364,7 @@ class TestOverviewPage:
     ):
         submit_basic(unit)
         deliver_all(unit.subject, changde)
+        # The center's configuration (seeded by its data migration, no service changes it): no sync.
         Center.objects.filter(pk=hengyang.pk).update(accepts_sync=False)
         deliver_all(unit.subject, hengyang)
         response = password_client(unit).get("/centers/")

@@ -201,6 +201,7 @@ def test_challenge_expired_refused(client, trusted, challenge):
 
 
 def test_no_current_crl_means_no_login(client, trusted, challenge):
+    # Time travel: the CRL's next update is already past, as when crl_fetch has failed for a while.
     TrustedIssuer.objects.filter(slug="rsa").update(crl_next_update=timezone.now() - dt.timedelta(minutes=1))
     unit = make_unit()
     key = holder(trusted["rsa"], name=unit.subject.name, code=unit.subject.code)

@@ -119,6 +119,7 @@ def test_stale_root_crl_stops_holders_under_its_intermediates(client, ostrusted)
     from pki import rules
     from pki.models import TrustedIssuer
 
+    # The stored CRL state set directly: no CRL fetched yet, then one past its next update (time travel).
     TrustedIssuer.objects.filter(slug="o-rsa-root").update(crl_this_update=None)
     answer = check(client, ostrusted.good["rsa"].pem)
     assert answer["checks"][0]["message"] == verify.CRL_MISSING.format(

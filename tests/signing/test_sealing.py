@@ -361,6 +361,7 @@ def test_a_request_is_finished_once_in_its_own_session_and_in_time(actor, commit
             actor=actor, session_hash="b" * 64, request_id=pending.pk, signature=signature
         )
     assert other.value.message == rules.REQUEST_UNKNOWN
+    # Time travel: the request's expiry moved into the past rather than waiting it out.
     SealRequest.objects.filter(pk=pending.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     with pytest.raises(DomainError) as late:
         services.seal_request_finish(
