@@ -51,6 +51,11 @@ def worker_in_transaction():
         return cursor.fetchone()[0]
 
 
+def kill(worker) -> None:
+    worker.send_signal(signal.SIGKILL)
+    assert worker.wait(30) == -signal.SIGKILL
+
+
 def applied_effects():
     return AuditEntry.objects.filter(action="centers.subject_synced").count()
 
@@ -64,15 +69,20 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_repeats_nothing(worker_e
             submit_basic(unit)
         wait_for(lambda: applied_effects() >= SUBJECTS, timeout=60, what="the worker to start delivering")
         for round_ in range(CHANGES):
+            killing = round_ == CHANGES // 2 and workers[0].poll() is None
             for unit in units:
                 change_basic(unit, contact_name=f"第{round_}轮联系人")
-            if round_ == CHANGES // 2:
-                # Mid-delivery: the queue holds this round's deliveries, and the kill comes the moment
-                # the worker is seen inside a transaction.
-                assert applied_effects() < total
+                # Mid-delivery: the kill comes the moment the worker is seen inside a transaction.
+                # Looked for after each change, while its delivery is under way: a worker that keeps
+                # up would have finished the whole round before a look at its end.
+                if killing and worker_in_transaction():
+                    kill(workers[0])
+                    killing = False
+            if killing:
                 wait_for(worker_in_transaction, timeout=30, what="the worker inside a transaction")
-                workers[0].send_signal(signal.SIGKILL)
-                assert workers[0].wait(30) == -signal.SIGKILL
+                kill(workers[0])
+        assert workers[0].returncode == -signal.SIGKILL
+        assert applied_effects() < total  # killed with deliveries still to do
         workers.append(manage("run_worker", env=worker_env))
         wait_for(lambda: applied_effects() >= total, timeout=180, what=f"{total} applied events")
         wait_for(
