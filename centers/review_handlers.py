@@ -155,27 +155,21 @@ def unbind_describe(item: ReviewItem) -> dict[str, Any]:
 # certificate login), which CentersConfig.ready reaches through this module.
 del people_login
 
-review_handler_register(
-    ReviewKind.PROFILE,
-    approve=profiles.profile_approve,
-    reject=profiles.profile_reject,
-    describe=profile_describe,
-)
-review_handler_register(
-    ReviewKind.SUBJECT_TYPE,
-    approve=subject_types.subject_type_approve,
-    reject=subject_types.subject_type_reject,
-    describe=subject_type_describe,
-)
-review_handler_register(
-    ReviewKind.PRACTITIONER,
-    approve=practitioners.practitioner_approve,
-    reject=practitioners.practitioner_reject,
-    describe=practitioner_describe,
-)
-review_handler_register(
-    ReviewKind.UNBIND,
-    approve=unbind.unbind_approve,
-    reject=unbind.unbind_reject,
-    describe=unbind_describe,
-)
+# (kind, approve, reject, describe) for each thing of the centers' that staff review.
+for kind, approve, reject, describe in (
+    (ReviewKind.PROFILE, profiles.profile_approve, profiles.profile_reject, profile_describe),
+    (
+        ReviewKind.SUBJECT_TYPE,
+        subject_types.subject_type_approve,
+        subject_types.subject_type_reject,
+        subject_type_describe,
+    ),
+    (
+        ReviewKind.PRACTITIONER,
+        practitioners.practitioner_approve,
+        practitioners.practitioner_reject,
+        practitioner_describe,
+    ),
+    (ReviewKind.UNBIND, unbind.unbind_approve, unbind.unbind_reject, unbind_describe),
+):
+    review_handler_register(kind, approve=approve, reject=reject, describe=describe)
