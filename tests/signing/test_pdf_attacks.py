@@ -1,5 +1,5 @@
 """The public verifier against the published classes of PDF signature attacks (tests/signing/
-pdfattacks.py): every attack file is reported as changed or invalid with words that say what, or
+pdfattacks/): every attack file is reported as changed or invalid with words that say what, or
 refused with the reason; every genuine file with several seals is valid. poppler's pdfsig and
 pyHanko's own validator read the same files, so a disagreement shows."""
 
@@ -25,7 +25,10 @@ from signing import rules
 from signing import verify as signing_verify
 from tests.pdftools import pdfsig
 
-from . import pdfattacks
+from .pdfattacks import ATTACKS, genuine
+from .pdfattacks.annotations import overlay_new_text_field, ssa_unsigned_signature_field
+from .pdfattacks.kit import Kit, Sealer, plain_pdf, platform_sealer
+from .pdfattacks.malformed import encrypted
 
 
 def _code(first_17: str) -> str:
@@ -38,16 +41,14 @@ _fields = itertools.count(1)
 
 
 @pytest.fixture
-def kit(trusted) -> pdfattacks.Kit:
-    seal = pdfattacks.platform_sealer(
-        trusted["rsa"], "rsa", name="攻击测试建设有限公司", code=_code("91430400MA4L0001")
-    )
-    return pdfattacks.Kit(sealed=seal(pdfattacks.plain_pdf()), seal=seal)
+def kit(trusted) -> Kit:
+    seal = platform_sealer(trusted["rsa"], "rsa", name="攻击测试建设有限公司", code=_code("91430400MA4L0001"))
+    return Kit(sealed=seal(plain_pdf()), seal=seal)
 
 
 @pytest.fixture
-def other_holder(trusted) -> pdfattacks.Sealer:
-    return pdfattacks.platform_sealer(
+def other_holder(trusted) -> Sealer:
+    return platform_sealer(
         trusted["p256"], "p256", name="第二签章单位有限公司", code=_code("91430400MA4L0002")
     )
 
@@ -58,7 +59,7 @@ def _keep(name: str, data: bytes) -> None:
     (ARTIFACTS / f"{name}.pdf").write_bytes(data)
 
 
-@pytest.mark.parametrize("attack", pdfattacks.ATTACKS, ids=lambda attack: attack.name)
+@pytest.mark.parametrize("attack", ATTACKS, ids=lambda attack: attack.name)
 def test_every_attack_is_reported_as_changed_or_invalid_or_refused_with_the_reason(kit, attack, caplog):
     data = attack.build(kit)
     _keep(attack.name, data)
@@ -77,8 +78,11 @@ def test_every_attack_is_reported_as_changed_or_invalid_or_refused_with_the_reas
     if attack.verdict == "later":
         # The seal itself holds; what changed after it is named.
         assert [c.status for c in report.checks] == [signing_verify.LATER] * len(report.checks)
-        assert all(c.status_label == "签章有效，但签章后文件被改动" for c in report.checks)
-        assert all(p.startswith("签章有效，但签章后文件被改动：") for c in report.checks for p in c.problems)
+        later = signing_verify.STATUS_LABELS[signing_verify.LATER]
+        assert all(c.status_label == later for c in report.checks)
+        assert all(
+            p.startswith(rules.CHANGED_AFTER_SEALING.split("{")[0]) for c in report.checks for p in c.problems
+        )
         assert report.summary == rules.SEALS_HOLD_FILE_CHANGED
     else:
         assert {c.status for c in report.checks} <= {signing_verify.INVALID, signing_verify.CHANGED}
@@ -87,12 +91,12 @@ def test_every_attack_is_reported_as_changed_or_invalid_or_refused_with_the_reas
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.exc_info]
 
 
-GENUINE = sorted(pdfattacks.GENUINE)
+GENUINE = sorted(genuine.GENUINE)
 
 
 @pytest.mark.parametrize("name", GENUINE)
 def test_genuine_files_with_several_seals_and_validation_data_are_valid(kit, other_holder, name):
-    data = pdfattacks.GENUINE[name](kit, other_holder)
+    data = genuine.GENUINE[name](kit, other_holder)
     _keep(f"genuine-{name}", data)
     report = signing_verify.pdf_verify(data)
     assert report.ok, [(c.field_name, c.status, c.problems) for c in report.checks]
@@ -102,7 +106,7 @@ def test_genuine_files_with_several_seals_and_validation_data_are_valid(kit, oth
 def test_a_later_seal_on_top_of_an_attack_does_not_hide_it(kit, other_holder):
     """A genuine seal added after an overlay covers the overlay for that seal only: the first
     seal still reports the change made between the two."""
-    data = other_holder(pdfattacks.ssa_unsigned_signature_field(kit))
+    data = other_holder(ssa_unsigned_signature_field(kit))
     first, second = signing_verify.pdf_verify(data).checks
     assert first.status == signing_verify.LATER
     assert "新增未签名的签章域「sneaky」" in first.problems[0]
@@ -113,9 +117,7 @@ def test_a_forged_later_seal_is_no_allowed_addition_for_the_seal_before_it(kit):
     """An outsider's own 'seal' (a self-made CA) laid over the document: it is invalid, and for the
     genuine seal before it, it is a change after sealing, not a later seal."""
     stranger = issuing.make_ca("伪造CA", "rsa")
-    forger = pdfattacks.platform_sealer(
-        stranger, None, name="攻击测试建设有限公司", code=_code("91430400MA4L0001")
-    )
+    forger = platform_sealer(stranger, None, name="攻击测试建设有限公司", code=_code("91430400MA4L0001"))
     genuine, forged = signing_verify.pdf_verify(forger(kit.sealed)).checks
     assert forged.status == signing_verify.INVALID
     assert pki_verify.UNTRUSTED_ISSUER.format(issuer="伪造CA") in forged.problems
@@ -124,7 +126,7 @@ def test_a_forged_later_seal_is_no_allowed_addition_for_the_seal_before_it(kit):
 
 
 @pytest.mark.parametrize(
-    "attack", [a for a in pdfattacks.ATTACKS if a.verdict == "invalid"], ids=lambda attack: attack.name
+    "attack", [a for a in ATTACKS if a.verdict == "invalid"], ids=lambda attack: attack.name
 )
 def test_pdfsig_does_not_call_a_broken_signature_valid_either(kit, attack, trusted, tmp_path):
     path = tmp_path / f"{attack.name}.pdf"
@@ -134,7 +136,7 @@ def test_pdfsig_does_not_call_a_broken_signature_valid_either(kit, attack, trust
 
 
 @pytest.mark.parametrize(
-    "attack", [a for a in pdfattacks.ATTACKS if a.verdict == "later"], ids=lambda attack: attack.name
+    "attack", [a for a in ATTACKS if a.verdict == "later"], ids=lambda attack: attack.name
 )
 def test_pyhanko_and_pdfsig_see_the_signature_itself_intact_where_we_say_so(kit, attack, trusted, tmp_path):
     """Where we say the seal holds but the file changed, the others agree the signature value is
@@ -176,17 +178,15 @@ def test_files_that_do_not_read_say_why(data, message):
 
 
 def test_the_public_page_shows_the_change_after_sealing_in_words(client, kit):
-    data = pdfattacks.overlay_new_text_field(kit)
+    data = overlay_new_text_field(kit)
     page = client.post("/signing/verify/", {"file": _upload("overlay.pdf", data)}).content.decode()
-    assert "签章有效，但签章后文件被改动" in page
+    assert signing_verify.STATUS_LABELS[signing_verify.LATER] in page
     assert "第1页新增表单域「overlay」" in page
     assert rules.SEALS_HOLD_FILE_CHANGED in page
 
 
 def test_the_public_page_tells_an_encrypted_file_apart_from_not_a_pdf(client, kit):
-    page = client.post(
-        "/signing/verify/", {"file": _upload("locked.pdf", pdfattacks.encrypted(kit))}
-    ).content.decode()
+    page = client.post("/signing/verify/", {"file": _upload("locked.pdf", encrypted(kit))}).content.decode()
     assert rules.ENCRYPTED in page and rules.NOT_A_PDF not in page
 
 
