@@ -101,7 +101,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/mypy core registry portal config pki democa signing centers review backoffice
+	$(BIN)/mypy core registry portal config pki democa signing centers review procurement backoffice
 
 ## bench: speed figures; prints, never fails on time
 bench: $(VENV)/.test-installed

@@ -25,6 +25,7 @@ MENU = [
     (Permission.SUBJECTS, "主体查询", "backoffice:subjects"),
     (Permission.STAFF, "工作人员", "backoffice:staff"),
     (Permission.CALENDAR, "节假日与调休", "backoffice:calendar"),
+    (Permission.VENUES, "场地管理", "backoffice:rooms"),
 ]
 
 

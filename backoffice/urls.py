@@ -1,8 +1,8 @@
-"""中心工作人员后台: the review queue, the subject lookup, staff members and the calendar."""
+"""中心工作人员后台: the review queue, the subject lookup, staff members, the calendar and the rooms."""
 
 from django.urls import path
 
-from backoffice import views_admin, views_queue, views_subjects
+from backoffice import views_admin, views_queue, views_rooms, views_subjects
 
 app_name = "backoffice"
 
@@ -33,4 +33,10 @@ urlpatterns = [
     path("calendar/", views_admin.calendar_year, name="calendar"),
     path("calendar/<int:pk>/", views_admin.calendar_day, name="calendar_day"),
     path("calendar/<int:pk>/remove/", views_admin.calendar_day_remove, name="calendar_day_remove"),
+    path("rooms/", views_rooms.rooms, name="rooms"),
+    path("rooms/new/", views_rooms.room_add, name="room_add"),
+    path("rooms/usage/", views_rooms.rooms_usage, name="rooms_usage"),
+    path("rooms/<slug:center>/<int:pk>/", views_rooms.room_change, name="room"),
+    path("rooms/<slug:center>/<int:pk>/deactivate/", views_rooms.room_deactivate, name="room_deactivate"),
+    path("rooms/<slug:center>/<int:pk>/activate/", views_rooms.room_activate, name="room_activate"),
 ]

@@ -43,7 +43,7 @@ def measure(*, subjects: int, runs: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import certificates, dataset, register, seals, staff_search, sync
+    from bench import certificates, dataset, projects, register, seals, staff_search, sync, venues
     from bench.figures import show
 
     started = time.perf_counter()
@@ -69,6 +69,9 @@ def measure(*, subjects: int, runs: int) -> None:
     seals.run(first_serial=subjects + runs + 2 + used, runs=runs)
     # seals.run registered one unit per algorithm.
     sync.run(first_serial=subjects + runs + 2 + used + len(seals.ALGORITHMS))
+    center, agencies = projects.load()  # 10,000 projects at 常德, for the list and 场地使用信息
+    projects.run(center=center, agency=agencies[0], runs=runs)
+    venues.run(center=center, agency=agencies[0], runs=runs)
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ directory) answering in-process, as with GGZY_TSA_URL unset.
   unit's 公章 on the purchaser's place, then with the legal representative's seal added on the
   second place (the agency's) as a further incremental update. The time-stamp, the chain, the CRL
   and the integrity of every byte range are checked for each seal.
-- `verify attack file <name>` for the slowest of tests/signing/pdfattacks.py's files (incremental
+- `verify attack file <name>` for the slowest of tests/signing/pdfattacks/'s files (incremental
   saving, signature wrapping, forgery, shadow, overlay, malformed, denial of service), each built on
   a one-page document sealed with the RSA issuer; answered (reported or refused) within the goal.
 - `sealed PDF size <alg>`: the announcement with one seal and with two; beside it what it was as
@@ -214,12 +214,13 @@ def sealing(signer: Signer, label: str, *, runs: int, crl_size: int) -> None:
 
 def attack_files(ca: issuing.CA, issuer_slug: str, runs: int) -> None:
     """The verification time of every attack file of the test suite; the slowest one is shown."""
-    from tests.signing import pdfattacks
+    from tests.signing.pdfattacks import ATTACKS
+    from tests.signing.pdfattacks.kit import Kit, plain_pdf, platform_sealer
 
-    seal = pdfattacks.platform_sealer(ca, issuer_slug, name=unit_name(1), code=unit_code(1))
-    kit = pdfattacks.Kit(sealed=seal(pdfattacks.plain_pdf()), seal=seal)
+    seal = platform_sealer(ca, issuer_slug, name=unit_name(1), code=unit_code(1))
+    kit = Kit(sealed=seal(plain_pdf()), seal=seal)
     timings = {}
-    for attack in pdfattacks.ATTACKS:
+    for attack in ATTACKS:
         data = attack.build(kit)
 
         def answer(data: bytes = data) -> None:

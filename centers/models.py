@@ -59,6 +59,12 @@ class Center(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def reviewed_by(self) -> str:
+        """Whom a sentence names as reviewing: the department, else the center (one rule, in
+        services and templates alike)."""
+        return self.review_department or self.name
+
 
 class CenterScopedManager(models.Manager):
     """The only way pages reach a center's data: `Model.objects.at(center)`.

@@ -1,5 +1,5 @@
-"""A subject's standing at one center: the center profile, the 诚信承诺书, the decision by the
-center's rule, and registration at a center of its own (丰台).
+"""A subject's standing at one center: the center profile, the 诚信承诺书 and the decision by the
+center's rule. Registration at a center of its own (丰台) is centers/registration.py.
 
 Workflow of the profile (one table, one guard): 待完善 → 填写中 (saved) → 提交 → 已通过 at once or
 待审核 → 已通过 / 已退回 (fix, submit again). An approved profile stays in force, with its
@@ -18,16 +18,13 @@ from django.utils import timezone
 
 from centers import grants, rules, selectors
 from centers.attachments import AttachmentField, attachment_fields_declare
-from centers.models import Center, CenterSource, CenterSubject, ProfileStatus, SubjectOrigin
+from centers.models import Center, CenterSubject, ProfileStatus
 from centers.people_rules import unit_only
 from core.audit import Actor, audit_log
 from core.errors import ConflictError, DomainError, IncompleteError, NotFound, StateError
-from pki import verify
-from pki.models import BindingHow, BoundCertificate, TrustedIssuer
-from pki.services import certificate_bind
-from registry import services as registry_services
+from pki.models import BoundCertificate
 from registry.kinds import form_for
-from registry.models import Account, AuthMethod, RecordKind, Subject, SubjectKind
+from registry.models import RecordKind, SubjectKind
 from review import services as review_services
 from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
 from signing import services as signing_services
@@ -449,94 +446,3 @@ def profile_reject(*, actor: Actor, item: ReviewItem, opinion: str) -> None:
         subject_id=entry.subject_id,
         data={"center": item.center.code, "opinion": opinion},
     )
-
-
-# --- 丰台: registration at a center of its own (002 §3) ------------------------------------------------
-
-
-def registry_snapshot(subject: Subject) -> dict[str, Any]:
-    """What an own-registered subject's entry starts from: the platform's facts of it, in the keys
-    the registry sync writes, before the unit completes the rest at the center."""
-    return {
-        "code": subject.code,
-        "code_type": subject.code_type,
-        "kind": subject.kind,
-        "name": subject.name,
-        "status": subject.status,
-        "bidding_scope": subject.bidding_scope,
-        "basic": {"name": subject.name},
-        "records": [],
-    }
-
-
-def accepted_issuer_names(center: Center) -> list[str]:
-    """The CAs whose certificates the center accepts (empty: every issuer the platform trusts)."""
-    if not center.accepted_issuers:
-        return []
-    return list(TrustedIssuer.objects.filter(slug__in=center.accepted_issuers).values_list("name", flat=True))
-
-
-def register_check(*, center: Center, holder: verify.Holder) -> None:
-    """The certificate may register at this center: a unit's, from a CA the center accepts."""
-    if center.source != CenterSource.OWN:
-        raise DomainError(rules.REGISTER_NOT_HERE.format(center=center.name))
-    if center.accepted_issuers:
-        slug, issuer_name = TrustedIssuer.objects.filter(pk=holder.anchor.key).values_list(
-            "slug", "name"
-        ).first() or ("", holder.anchor.name)
-        if slug not in center.accepted_issuers:
-            raise DomainError(
-                rules.REGISTER_ISSUER_NOT_ACCEPTED.format(
-                    center=center.name, issuers="、".join(accepted_issuer_names(center)), issuer=issuer_name
-                )
-            )
-    if not registry_services.code_check(kind=SubjectKind.UNIT, code=holder.code)[1].ok:
-        raise DomainError(rules.REGISTER_UNIT_ONLY)
-
-
-def _join(*, actor: Actor, center: Center, subject: Subject, how: str) -> CenterSubject:
-    entry = CenterSubject.objects.at(center).create(
-        center=center,
-        subject=subject,
-        origin=SubjectOrigin.OWN,
-        registry_data=registry_snapshot(subject),
-    )
-    audit_log(
-        actor=actor,
-        action=rules.AUDIT_SUBJECT_REGISTERED,
-        target=entry,
-        subject_id=subject.pk,
-        data={"center": center.code, "how": how},
-    )
-    return entry
-
-
-def center_join(
-    *, actor: Actor, center: Center, subject: Subject, holder: verify.Holder
-) -> tuple[CenterSubject, bool]:
-    """A subject the platform already has registers here with its certificate; (entry, created)."""
-    register_check(center=center, holder=holder)
-    with transaction.atomic():
-        Subject.objects.select_for_update().get(pk=subject.pk)  # one entry, even from two tabs
-        existing = CenterSubject.objects.at(center).filter(subject=subject).first()
-        if existing is not None:
-            return existing, False
-        return _join(actor=actor, center=center, subject=subject, how="existing_subject"), True
-
-
-def center_register(
-    *, center: Center, holder: verify.Holder, email: str, password: str, ip: str | None = None
-) -> tuple[Account, CenterSubject]:
-    """002 §3 新用户注册: the platform subject (name and code from the certificate, never typed),
-    the certificate bound to it, and its entry at this center — all or nothing."""
-    register_check(center=center, holder=holder)
-    with transaction.atomic():
-        account = registry_services.subject_register(
-            kind=SubjectKind.UNIT, code=holder.code, name=holder.name, password=password, email=email, ip=ip
-        )
-        subject = account.subject
-        assert subject is not None
-        actor = Actor(user=account, auth_method=AuthMethod.CERTIFICATE, ip=ip)
-        certificate_bind(actor=actor, subject=subject, holder=holder, how=BindingHow.REGISTRATION)
-        entry = _join(actor=actor, center=center, subject=subject, how="new_subject")
-    return account, entry

@@ -131,7 +131,7 @@ def due_by(due_at: dt.datetime) -> str:
 
 
 def department_of(center: Center) -> str:
-    return center.review_department or center.name
+    return center.reviewed_by
 
 
 # --- the profile: which fields the center keeps, and where the registry's are edited ---------------
@@ -246,6 +246,8 @@ TYPE_REJECTED = "审核未通过：{opinion}"
 
 ROLE_NOT_HELD = "您在本中心没有「{type}」这一主体类型，请从列表中选择。"
 ROLE_PICK_FIRST = "您在本中心有多种主体类型，请先选择本次办理业务所用的角色。"
+# A business page of a role (004 1.3: 「选择“招标代理”，点击即可进入系统」) opened in another role.
+ROLE_WRONG = "「{business}」需以「{roles}」角色办理，您当前的角色是「{role}」。请点「切换角色」后再办理。"
 
 # 000 §8.1: the platform's name changes first; the certificate keeps working (login matches by code).
 NAME_CHANGED_RENEW_CERTIFICATE = (

@@ -60,10 +60,12 @@ def effective_types(*, center: Center, center_subject: CenterSubject) -> list[st
 
 
 class Tone(StrEnum):
-    OK = "ok"
-    WAIT = "info"
-    BAD = "danger"
-    NONE = "muted"
+    """How a row reads, not how it looks: the template picks the badge for each."""
+
+    OK = "synced"
+    WAIT = "syncing"
+    BAD = "failed"
+    NONE = "none"
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from centers import people_rules as rules
 from centers import rules as center_rules
 from centers.models import Practitioner, PractitionerField, PractitionerStatus
 from centers.people_forms import PractitionerForm, UnbindForm
+from centers.uploads import bound_with_uploads
 from centers.views_base import CenterRequest, center_page
 from centers.views_profile import center_context
 from core.errors import DomainError, IncompleteError
 from core.http import json_body
 from pki.models import ChallengePurpose
 from pki.views import signed_holder_from
-from registry.attachments import attachment_store
 from registry.auth import ACTING_PERSON_KEY, actor_for
 
 FormT = TypeVar("FormT", bound=forms.Form)
@@ -51,38 +51,6 @@ def _context(request: CenterRequest, active: str, **extra: Any) -> dict[str, Any
         department=center_rules.department_of(request.center),
         **extra,
     )
-
-
-def _store_uploads(request: CenterRequest, slots: list[str], post: Any) -> dict[str, str]:
-    """Stores every acceptable file chosen, before anything else is checked, so that none is lost
-    when another field is wrong; their ids go into the posted data. Returns refusals by slot."""
-    errors = {}
-    for slot in slots:
-        upload = request.FILES.get(f"{slot}__file")
-        if upload is None:
-            continue
-        try:
-            stored = attachment_store(actor=actor_for(request), subject=request.subject, upload=upload)
-        except DomainError as error:
-            errors[slot] = error.message
-        else:
-            post[slot] = str(stored.pk)
-            post.pop(f"{slot}__clear", None)
-    return errors
-
-
-def _bound_with_uploads(
-    request: CenterRequest, form_class: type[FormT], slots: list[str], **options: Any
-) -> tuple[FormT, bool]:
-    """The posted form with the files of `slots` stored first (_store_uploads); valid only when
-    the form is and every file was accepted, a refused file's reason shown at its slot."""
-    post = request.POST.copy()
-    refused = _store_uploads(request, slots, post)
-    form = form_class(post, **options)
-    valid = form.is_valid()
-    for slot, message in refused.items():
-        form.add_error(slot, message)
-    return form, valid and not refused
 
 
 def _show_error(form: Any, error: DomainError) -> None:
@@ -157,7 +125,7 @@ def _after_save(request: CenterRequest, practitioner: Practitioner) -> HttpRespo
 
 
 def _bound_practitioner_form(request: CenterRequest) -> tuple[PractitionerForm, bool]:
-    return _bound_with_uploads(request, PractitionerForm, list(rules.DOCUMENT_SLOTS), subject=request.subject)
+    return bound_with_uploads(request, PractitionerForm, list(rules.DOCUMENT_SLOTS), subject=request.subject)
 
 
 @center_page
@@ -380,7 +348,7 @@ def unbind_new(request: CenterRequest) -> HttpResponse:
     certificates = list(unbind.unbindable_certificates_for(center_subject=request.center_subject))
     if request.method != "POST":
         return _unbind_form_page(request, UnbindForm(subject=request.subject, certificates=certificates))
-    form, valid = _bound_with_uploads(
+    form, valid = bound_with_uploads(
         request, UnbindForm, ["letter", "licence"], subject=request.subject, certificates=certificates
     )
     if valid:

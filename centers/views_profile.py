@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from centers import forms, grants, profiles, roles, rules, selectors, subject_types
+from centers import forms, grants, profiles, registration, roles, rules, selectors, subject_types
+from centers.menu import menu_for
 from centers.models import Center, CenterSource, CenterSubject, ProfileStatus, SubjectType
 from centers.views_base import CenterRequest, center_page
 from core.errors import ConflictError, DomainError, IncompleteError, NotFound
@@ -51,6 +52,7 @@ def center_context(request: CenterRequest, active: str, **extra: Any) -> dict[st
         "roles_count": len(effective),
         "local_origin": entry.origin in rules.LOCAL_ORIGINS,
         "types": held,
+        "more_menu": menu_for(role, effective),
         **extra,
     }
 
@@ -411,12 +413,12 @@ def register(request: HttpRequest, center: str) -> HttpResponse:
                 "center": own,
                 "due": _review_promise(own),
                 "purpose": ChallengePurpose.LOGIN,
-                "accepted": profiles.accepted_issuer_names(own),
+                "accepted": registration.accepted_issuer_names(own),
             },
         )
     try:
         holder = signed_holder_from(request, json_body(request), ChallengePurpose.LOGIN)
-        profiles.register_check(center=own, holder=holder)
+        registration.register_check(center=own, holder=holder)
         subject = subject_for_code(holder.code)
         if subject is None:
             request.session[REGISTER_SESSION_KEY] = {
@@ -431,7 +433,7 @@ def register(request: HttpRequest, center: str) -> HttpResponse:
         found = pki_services.certificate_login(holder=holder, ip=client_ip(request))
         assert found is not None
         start_certificate_session(request, subject.account, holder)
-        _, created = profiles.center_join(
+        _, created = registration.center_join(
             actor=actor_for(request), center=own, subject=subject, holder=holder
         )
     except DomainError as error:
@@ -455,7 +457,7 @@ def register_details(request: HttpRequest, center: str) -> HttpResponse:
         try:
             # Checked again: the certificate may have been revoked since it signed the challenge.
             holder = pki_services.certificate_check(certificate=start["certificate"])
-            account, _ = profiles.center_register(
+            account, _ = registration.center_register(
                 center=own,
                 holder=holder,
                 email=form.cleaned_data["email"],

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "signing",
     "centers",
     "review",
+    "procurement",
     "backoffice",
     "portal",
     "democa",

@@ -44,8 +44,13 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("pki/", include("pki.urls")),
     path("signing/", include("signing.urls")),
+    path("centers/", include("procurement.urls")),
+    path("centers/", include("procurement.urls_venues")),
+    path("centers/", include("procurement.urls_tenders")),
     path("centers/", include("centers.urls")),
     path("backoffice/", include("backoffice.urls")),
+    path("procurement/catalogue/", include("procurement.urls_catalogue")),
+    path("procurement/deadlines/", include("procurement.urls_deadlines")),
     path("", include("portal.urls")),
 ]
 

@@ -58,6 +58,11 @@ LOGIN_LOCKED = (
 )
 LOGIN_AMBIGUOUS_NAME = "有多个主体使用此名称，请改用统一社会信用代码或身份证号登录。"
 
+# The platform operator (平台运维人员, registry/operators.py), made by a management command.
+OPERATOR_USERNAME_REQUIRED = "请填写平台运维人员的登录账号。"
+OPERATOR_IS_SUBJECT = "账号 {username} 是交易主体的账号，不能兼作平台运维人员，请另取一个账号名。"
+OPERATOR_IS_CENTER_STAFF = "账号 {username} 是中心工作人员的账号，不能兼作平台运维人员，请另取一个账号名。"
+
 
 def human_size(size: int) -> str:
     if size >= 1024 * 1024:
@@ -75,6 +80,7 @@ AUDIT_ACCOUNT_LOGGED_IN = "registry.account_logged_in"
 AUDIT_ACCOUNT_LOGIN_FAILED = "registry.account_login_failed"
 AUDIT_ACCOUNT_LOCKED = "registry.account_locked"
 AUDIT_ACCOUNT_PASSWORD_RESET = "registry.account_password_reset"
+AUDIT_OPERATOR_SEEDED = "registry.operator_seeded"
 AUDIT_SUBJECT_REGISTERED = "registry.subject_registered"
 AUDIT_SUBJECT_RESYNC_REQUESTED = "registry.subject_resync_requested"
 AUDIT_ATTACHMENT_UPLOADED = "registry.attachment_uploaded"

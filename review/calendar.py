@@ -1,5 +1,15 @@
 """Working days (工作日) by the official calendar: weekends rest, except the swapped working days
-(调休上班), and statutory holidays rest. The exceptions are data (review.models.CalendarDay).
+(调休上班), and statutory holidays rest.
+
+The calendar comes from the PyPI package `holidays` (holidays.China), which carries each year's
+State Council notice (国务院办公厅关于部分节假日安排的通知), every swap included, with its gov.cn
+source. review.models.CalendarDay rows are local overrides that staff enter, and win over the
+library: a correction, or a new year's notice before a library update brings it.
+
+A year whose notice the library does not carry yet is provisional (is_provisional): it has the
+statutory holidays and the substitutes that 全国年节及纪念日放假办法 gives a holiday falling on a
+weekend (补假), but no swapped working days, which are never guessed. Whatever is computed from
+such a year must say so beside the date.
 
 Counting follows 财政部令第87号 art. 85: a limit starts the day after the event, so an item
 submitted on a Friday with one working day to go is due at the end of the next Monday (or of the
@@ -9,8 +19,10 @@ first working day after a holiday).
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
+import holidays
 from django.conf import settings
 
 from review.models import CalendarDay
@@ -26,12 +38,70 @@ def overrides_between(first: dt.date, last: dt.date) -> Overrides:
     return dict(CalendarDay.objects.filter(date__range=(first, last)).values_list("date", "is_working"))
 
 
+@dataclass(frozen=True)
+class OfficialDay:
+    """A day the library's calendar sets apart from the plain week."""
+
+    date: dt.date
+    is_working: bool
+    name: str  # as the library names it: 春节, 春节（补假）, 休息日（由 2026-02-14 调休）, 调休上班
+
+
+@cache
+def _china() -> holidays.HolidayBase:
+    # Built once without years: only its table of notices (special_public_holidays) is read here.
+    return holidays.China(years=(), language="zh_CN")
+
+
+@cache
+def _official_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], tuple[OfficialDay, ...]]:
+    """(rest days, worked weekend days, both as OfficialDay) of one year, from the library.
+
+    Each year gets its own object populated up front: holidays' is_working_day() answers a weekend
+    day without populating its year, so a lazily filled object would miss that year's swaps. The
+    neighbouring years are populated too, since a notice may swap a day across the new year.
+    """
+    china = holidays.China(years=(year - 1, year, year + 1), language="zh_CN")
+    rest = {day: name for day, name in china.items() if day.year == year}
+    worked = frozenset(day for day in china.weekend_workdays if day.year == year)
+    days = [OfficialDay(day, False, name) for day, name in rest.items()]
+    days += [OfficialDay(day, True, "调休上班") for day in worked]
+    return frozenset(rest), worked, tuple(sorted(days, key=lambda official: official.date))
+
+
+def official_days(year: int) -> list[OfficialDay]:
+    """The days of `year` the library sets apart from the plain week, in date order."""
+    return list(_official_year(year)[2])
+
+
+def is_provisional(year: int) -> bool:
+    """Whether the library carries no State Council notice for `year` yet.
+
+    holidays.China keeps each notice as that year's entry in its special_public_holidays table
+    (the days off paid back by a worked weekend day); a year without an entry has only the
+    statutory days and computed substitutes. Every notice since 2001 has had such swaps, so a
+    missing entry means a missing notice.
+    """
+    notices: dict[int, object] = getattr(_china(), "special_public_holidays", {})
+    return year not in notices
+
+
+def is_officially_working(day: dt.date) -> bool:
+    """The library's answer alone, without the local overrides."""
+    rest, worked, _ = _official_year(day.year)
+    if day in rest:
+        return False
+    if day in worked:
+        return True
+    return day.weekday() < 5
+
+
 def is_working_day(day: dt.date, overrides: Overrides | None = None) -> bool:
     if overrides is None:
         overrides = overrides_between(day, day)
     if day in overrides:
         return overrides[day]
-    return day.weekday() < 5
+    return is_officially_working(day)
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:

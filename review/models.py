@@ -17,6 +17,9 @@ class ReviewKind(models.TextChoices):
     SUBJECT_TYPE = "subject_type", "主体类型"
     PRACTITIONER = "practitioner", "从业人员"
     UNBIND = "unbind", "证书解绑"
+    PROJECT = "project", "项目注册"
+    BOOKING = "booking", "场地预约"
+    BOOKING_CHANGE = "booking_change", "场地变更"
 
 
 class ReviewStatus(models.TextChoices):
@@ -73,8 +76,9 @@ class ReviewItem(models.Model):
 
 
 class CalendarDay(models.Model):
-    """A day that differs from the plain week: a statutory holiday on a weekday, or a weekend day
-    that is worked (调休上班). Kept as data from the State Council's yearly notice."""
+    """A local correction of the official calendar (review.calendar reads the State Council's
+    yearly notice from the `holidays` library): a day rested or worked otherwise than the library
+    says, e.g. a year whose notice the library does not carry yet. These rows win."""
 
     date = models.DateField("日期", unique=True)
     is_working = models.BooleanField("是否工作日")

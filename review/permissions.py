@@ -16,6 +16,7 @@ class Permission(StrEnum):
     SUBJECT_TYPE_REMOVE = "subject_type_remove"  # 000 §8.2: only staff remove a subject type
     STAFF = "staff"  # 工作人员管理
     CALENDAR = "calendar"  # 节假日与调休
+    VENUES = "venues"  # 场地管理: the center's 开标室 and 评标室 (procurement.venue_rooms)
 
 
 PERMISSION_LABELS = {
@@ -24,6 +25,7 @@ PERMISSION_LABELS = {
     Permission.SUBJECT_TYPE_REMOVE: "删除主体类型",
     Permission.STAFF: "工作人员管理",
     Permission.CALENDAR: "节假日与调休",
+    Permission.VENUES: "场地管理",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -43,6 +45,9 @@ KIND_ROLE: dict[str, str] = {
     ReviewKind.SUBJECT_TYPE: StaffRole.REVIEWER,
     ReviewKind.PRACTITIONER: StaffRole.REVIEWER,
     ReviewKind.UNBIND: StaffRole.SUPPORT,
+    ReviewKind.PROJECT: StaffRole.REVIEWER,
+    ReviewKind.BOOKING: StaffRole.REVIEWER,
+    ReviewKind.BOOKING_CHANGE: StaffRole.REVIEWER,
 }
 
 

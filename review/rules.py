@@ -31,7 +31,10 @@ ALREADY_INACTIVE = "该账号已停用。"
 ALREADY_ACTIVE = "该账号已在用。"
 
 # Calendar (节假日与调休), kept as data from the State Council's yearly notice.
-WORKDAY_ON_WEEKDAY = "{date} 是周一至周五，本来就上班；调休上班只登记周末的日期。"
+WORKDAY_ON_WEEKDAY = (
+    "{date} 按国务院公布的节假日安排本来就是工作日，无需登记；"
+    "「上班」只登记本应休息的日期（调休上班的周末，或暂定日历中算作补假而实际上班的日子）。"
+)
 NOTE_REQUIRED = "请填写说明，如“国庆节”或“国庆节调休上班”。"
 DAY_EXISTS = "{date} 已登记为「{note}」，请在列表中修改该日。"
 

@@ -218,9 +218,11 @@ def _checked_day(date: dt.date, is_working: bool, note: str) -> str:
     note = note.strip()
     if not note:
         raise DomainError(rules.NOTE_REQUIRED, field="note")
-    # A weekday marked as a working day changes nothing: it was almost surely meant as a holiday.
+    # A day the official calendar already works changes nothing when marked as worked: it was
+    # almost surely meant as a holiday. A weekday the library counts as rest (a substitute day it
+    # computed for a year whose notice is not out yet) may be marked worked once the notice says so.
     # (A weekend day inside a holiday may be listed, as the yearly data does, to name the span.)
-    if is_working and date.weekday() < 5:
+    if is_working and calendar.is_officially_working(date):
         raise DomainError(rules.WORKDAY_ON_WEEKDAY.format(date=date.isoformat()), field="is_working")
     return note
 

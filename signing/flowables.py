@@ -264,7 +264,7 @@ def table(block: markup.Table, to_markup: ToMarkup) -> list[Any]:
                 commands.append(("BACKGROUND", (c, r), (c, r), HEADER_SHADE))
     return [
         Spacer(0, 4),
-        _AutoWidthTable(block, data, repeatRows=header_rows, style=TableStyle(commands), hAlign="CENTER"),
+        _AutoWidthTable(data, block, repeatRows=header_rows, style=TableStyle(commands), hAlign="CENTER"),
         Spacer(0, 8),
     ]
 
@@ -272,13 +272,15 @@ def table(block: markup.Table, to_markup: ToMarkup) -> list[Any]:
 class _AutoWidthTable(Table):
     """A table as wide as the text block, its columns shared out by how much each one holds."""
 
-    def __init__(self, block: markup.Table, data: list[list[Any]], **kwargs: Any) -> None:
+    # ReportLab makes the pieces of a table split across pages with this class, passing the data
+    # first and the whole table's column widths: a piece has no block and keeps those widths.
+    def __init__(self, data: list[list[Any]], block: markup.Table | None = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self._block = block
         self._sized_for: float | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self._sized_for != availWidth:
+        if self._block is not None and self._sized_for != availWidth:
             self._argW = column_widths(self._block, availWidth)
             self._sized_for = availWidth
         return super().wrap(availWidth, availHeight)

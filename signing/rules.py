@@ -71,3 +71,61 @@ OPINION_REQUIRED = "请填写签署意见。"
 OPINION_TOO_LONG = "签署意见不能超过500字。"
 TSA_UNAVAILABLE = "时间戳服务暂时不可用，签章未完成，请稍后重新签章。"
 SEALED = "签章完成：{seal}已加盖在第{page}页。"
+
+# Uploaded PDFs (imports.py): a 招标文件 made elsewhere, a 澄清文件. Only what the platform can show,
+# seal at a clicked place and verify afterwards is accepted. The byte limit is read from
+# settings.GGZY_IMPORT_MAX_BYTES when set.
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_PAGES = 500
+# Each seal adds two revisions (the seal, then its validation data); a file saved incrementally
+# this often is nowhere near VERIFY_MAX_REVISIONS even after a dozen seals.
+IMPORT_MAX_REVISIONS = 20
+IMPORT_SECONDS = 20
+# The page previews and the click-to-place are drawn for A4 portrait (seal.js, 794 px wide); a
+# page within this many points of 595.28 × 841.89, unrotated, with its origin at its lower left.
+IMPORT_A4_TOLERANCE_PT = 3
+# What PDFium parses to draw one page (its content, forms and annotation appearances, decoded): a
+# page of text or tables is well under 1 MB; a compressed stream of 20 MB may decode to gigabytes.
+IMPORT_PAGE_CONTENT_MAX = 32 * 1024 * 1024
+IMPORT_NOT_A_PDF = "上传的文件不是PDF文件：请将文件导出或另存为PDF格式后上传。"
+IMPORT_TOO_LARGE = "文件大小为{size}，超过上传上限（{limit}）：请降低文件中图片的分辨率后重新导出PDF。"
+IMPORT_ENCRYPTED = "文件已加密（设置了打开密码或权限密码），无法签章：请取消密码保护后重新导出PDF上传。"
+IMPORT_BROKEN = "文件是PDF，但结构已损坏或不规范，无法签章：{why}。请用原编辑软件重新导出PDF后上传。"
+IMPORT_TOO_MANY_PAGES = "文件超过{limit}页，超过本平台签章文件的页数上限。"
+IMPORT_TOO_MANY_REVISIONS = (
+    "文件被增量保存了{count}次，超过上限（{limit}次）：请用“另存为”重新导出一份PDF后上传。"
+)
+IMPORT_TOO_LONG = "文件检查超过{seconds}秒仍未完成，已停止：文件结构异常复杂，请重新导出PDF后上传。"
+IMPORT_SIGNED = (
+    "文件中已有电子签名或签章：本平台只对未签章的文件加盖电子签章，已有的签章无法在本平台登记和核验。"
+    "请上传未签章的PDF，在本平台完成签章。"
+)
+IMPORT_SIGNATURE_FIELD = (
+    "文件中有空白签名域「{name}」：签章位置在本平台页面上点选，请在导出PDF时去掉签名域后重新上传。"
+)
+IMPORT_XFA = (
+    "文件含有XFA动态表单，不同阅读器显示的内容可能不同，无法签章：请用原编辑软件导出为普通PDF后上传。"
+)
+IMPORT_ACTIVE = "文件含有{what}，打开或点击时可能自动执行：请去掉后重新导出PDF上传。"
+IMPORT_ACTIVE_SCRIPT = "JavaScript脚本"
+IMPORT_ACTIVE_LAUNCH = "启动外部程序的动作"
+IMPORT_ACTIVE_FORM = "提交或导入表单数据的动作"
+IMPORT_PAGE_TOO_HEAVY = "第{page}页的页面内容解压后超过{limit}MB，无法显示页面预览：请简化该页（如将复杂图形转为图片）后重新导出PDF。"
+IMPORT_DATA_TOO_HEAVY = (
+    "文件中的数据解压后过于庞大，超过本平台一次检查的上限：请重新导出PDF（不要嵌入异常庞大的内容）后上传。"
+)
+IMPORT_PAGE_LAYOUT = (
+    "第{page}页{why}：本平台按A4纵向页面显示文件和定位签章，"
+    "请将全部页面设为A4纵向（210×297毫米）、不旋转、不裁切后重新导出PDF。"
+)
+IMPORT_PAGE_SIZE = "的尺寸为{width}×{height}毫米"
+IMPORT_PAGE_ROTATED = "设置了{angle}度旋转"
+IMPORT_PAGE_CROPPED = "被裁切过（显示区域不从页面左下角开始）"
+# Why a file is refused as broken (IMPORT_BROKEN); WHY_LOOP, WHY_XREF and WHY_FILE above also serve.
+WHY_NO_PAGES = "文件中没有页面"
+WHY_PAGE_TREE = "页面目录（页面树）不完整或前后矛盾"
+WHY_NESTING = "对象的嵌套层数过深"
+WHY_OBJECT_COUNT = "交叉引用表声明的对象数（/Size）小于文件中实际的对象编号"
+WHY_OBJECT_NUMBERS = "交叉引用表声明的对象数（/Size）超出阅读器能够读取的范围"
+WHY_PAGES_DISAGREE = "不同阅读器读出的页数不一致（{first}页与{second}页）"
+WHY_NOT_APPENDABLE = "无法在文件末尾追加签章（增量保存失败）"

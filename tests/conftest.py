@@ -8,13 +8,12 @@ from django.test import Client
 
 from core.audit import Actor
 from registry.auth import AUTH_METHOD_KEY, CERTIFICATE, PASSWORD
-from registry.management.commands.load_demo import STAFF_USERNAME
-from registry.management.commands.load_demo import Command as LoadDemo
-from registry.models import Account, AuthMethod
+from registry.models import AuthMethod
+from registry.operators import operator_seed
 from tests.centers.factories import center
 from tests.centers.people_factories import make_agency, make_practitioner
 from tests.factories import PASSWORD as DEFAULT_PASSWORD
-from tests.factories import make_person, make_staff, make_unit
+from tests.factories import make_person, make_unit
 from tests.review.parts import actor_of, demo_staff
 
 
@@ -60,11 +59,6 @@ def outsider(db):
     return make_unit(name="旁观者科技有限公司")
 
 
-@pytest.fixture
-def staff(db):
-    return make_staff()
-
-
 # --- the named actors of the manuals, made the way the product makes them --------------------------
 
 
@@ -103,9 +97,9 @@ def admin(db):
 
 @pytest.fixture
 def operator(db):
-    """The platform operator of Django's admin (an Account, no StaffMember), as load_demo makes it."""
-    LoadDemo()._staff()
-    return Account.objects.get(username=STAFF_USERNAME)
+    """The platform operator of Django's admin (an Account, no StaffMember), as create_operator
+    makes one."""
+    return operator_seed(username="operator", display_name="平台运维人员", password=DEFAULT_PASSWORD)
 
 
 def _client_for(account, method: str) -> Client:

@@ -41,12 +41,11 @@ def make_person(name: str = "张三", code: str | None = None, email: str = "per
     )
 
 
-def make_staff(username: str = "staff") -> Account:
-    from django.contrib.auth.models import Permission
-
-    staff = Account.objects.create_user(username, PASSWORD, is_staff=True, display_name="中心工作人员")
-    staff.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
-    return staff
+def make_django_staff_without_member(username: str = "django_only") -> Account:
+    """An is_staff account with no StaffMember and no permission, for the tests that prove the
+    back-office and the queue refuse one. No product flow makes it (a center's staff member comes
+    with a StaffMember, the platform operator with registry/operators.py's grants), so the ORM does."""
+    return Account.objects.create_user(username, PASSWORD, is_staff=True, display_name="无工作人员身份")
 
 
 def upload(account: Account, name: str = "licence.pdf") -> dict[str, Any]:

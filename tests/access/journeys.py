@@ -12,20 +12,26 @@ reviewers and support only). Certificates come from the demo CAs make_demo_pki l
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from pathlib import Path
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from centers import activation as activation_services
 from centers import practitioners as practitioner_services
+from centers.grants import permissions_grant
 from centers.models import Center, CenterSubject, PractitionerField, SubjectType
 from core.audit import Actor
 from democa import issuing
 from democa.management.commands.make_demo_pki import UNREGISTERED_CODE, UNREGISTERED_NAME
 from pki import services as pki_services
 from pki.models import BoundCertificate
+from procurement import services as procurement_services
+from procurement import venue_selectors, venues
+from procurement.venue_models import RoomKind
 from registry.identifiers import resident_id_check_char
 from registry.management.commands import load_demo
 from registry.models import Account, Subject
@@ -36,6 +42,7 @@ from tests import pkiparts
 from tests.centers.factories import ready_to_submit, submit, unit_key
 from tests.centers.people_factories import (
     all_documents,
+    decide,
     details,
     enter,
     make_practitioner,
@@ -43,6 +50,7 @@ from tests.centers.people_factories import (
     person_key,
     unit_actor,
 )
+from tests.procurement.factories import make_project
 
 STAFF_PASSWORD = "Staff2026ggzy"
 
@@ -93,6 +101,8 @@ def run(var: Path) -> None:
     ready_to_submit(valid, entries["valid"], sealing_key)
     submit(valid, entries["valid"])
     make_unbind_request(valid, entries["valid"], soft)
+    # 常德: the agency registers two projects, one left as a draft, one waiting for the reviewer.
+    _projects(changing, entries["changing"])
     for center in Center.objects.all():
         staff_member_seed(
             username=f"{center.code}_admin",
@@ -103,6 +113,69 @@ def run(var: Path) -> None:
             id_number=_resident_id(center.pk),
             center=center,
         )
+
+
+def _projects(account: Account, entry: CenterSubject) -> None:
+    permissions_grant(
+        center=entry.center, center_subject=entry, because="演示：主体信息审核通过", now=timezone.now()
+    )
+    make_project(account, entry, name="演示草稿项目")
+    waiting = make_project(account, entry, name="演示待审核项目")
+    procurement_services.project_submit(actor=unit_actor(account), project=waiting)
+    _bookings(account, entry)
+
+
+def _bookings(account: Account, entry: CenterSubject) -> None:
+    """场地预约 at 常德: a third project approved by the demo reviewer, its first lot booked in a
+    开标室 and approved, with a 场地变更 of it waiting; its second lot's 评标室 left as a draft."""
+    reviewer = Actor(
+        user=StaffMember.objects.get(account__username=f"{entry.center.code}_reviewer").account,
+        auth_method="password",
+    )
+    project = procurement_services.project_submit(
+        actor=unit_actor(account), project=make_project(account, entry, name="演示已通过项目")
+    )
+    decide(reviewer, project, approve=True)
+    project.refresh_from_db()
+    first, second = project.lots.order_by("number")
+    opening = venue_selectors.rooms_for(center=entry.center, kind=RoomKind.OPENING).first()
+    evaluation = venue_selectors.rooms_for(center=entry.center, kind=RoomKind.EVALUATION).first()
+    day = timezone.localdate() + dt.timedelta(days=21)
+
+    def at(hour: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+    booked = venues.booking_create(
+        actor=unit_actor(account),
+        center=entry.center,
+        agency=entry,
+        project=project,
+        lots=[first],
+        room=opening,
+        starts_at=at(9),
+        duration=dt.timedelta(hours=2),
+    )
+    venues.booking_submit(actor=unit_actor(account), booking=booked)
+    decide(reviewer, booked, approve=True)
+    booked.refresh_from_db()
+    venues.booking_change_request(
+        actor=unit_actor(account),
+        booking=booked,
+        room=opening,
+        starts_at=at(14),
+        duration=dt.timedelta(hours=2),
+        reason="演示：采购人申请推迟开标",
+    )
+    venues.booking_create(
+        actor=unit_actor(account),
+        center=entry.center,
+        agency=entry,
+        project=project,
+        lots=[second],
+        room=evaluation,
+        starts_at=at(11),
+        duration=dt.timedelta(hours=3),
+    )
 
 
 def _practitioners(account: Account, entry: CenterSubject, ca: issuing.CA) -> None:

@@ -31,6 +31,9 @@ from centers.models import (
     UnbindRequest,
 )
 from pki.models import BoundCertificate
+from procurement.models import Project, ProjectStatus
+from procurement.tender_models import Clarification, TenderDocument
+from procurement.venue_models import Booking, Room
 from registry.models import Account, Attachment, Record, RecordKind, RecordVersion
 from review.models import CalendarDay, ReviewItem, StaffMember
 from signing.models import Document, Seal, SealCertificate, SealRequest
@@ -227,6 +230,49 @@ def unbind_requests() -> Iterator[Case]:
     return _at_every_center((u.pk, of_entry(u.center_subject)) for u in found)
 
 
+def projects() -> Iterator[Case]:
+    found = Project.objects.select_related("agency")
+    return _at_every_center((p.pk, of_entry(p.agency)) for p in found)
+
+
+def approved_projects() -> Iterator[Case]:
+    """「新增交易文件」 for a project: only an approved one opens, for its agency."""
+    for case, owner in projects():
+        project = Project.objects.filter(pk=case["pk"], status=ProjectStatus.APPROVED).first()
+        yield {"center": case["center"], "project": case["pk"]}, owner if project is not None else NOBODY
+
+
+def tenders() -> Iterator[Case]:
+    found = TenderDocument.objects.select_related("agency")
+    return _at_every_center((t.pk, of_entry(t.agency)) for t in found)
+
+
+def clarifications() -> Iterator[Case]:
+    """第N次澄清 is named by its tender document and its number."""
+    found = Clarification.objects.select_related("tender__agency")
+    for clarification, code in itertools.product(found, _centers()):
+        owner = of_entry(clarification.tender.agency)
+        yield {"center": code, "pk": clarification.tender_id, "number": clarification.number}, owner
+    yield {"center": _centers()[0], "pk": MISSING, "number": 1}, NOBODY
+
+
+def venue_projects() -> Iterator[Case]:
+    """「开评标场地预约」 of a project: its agency's (one not yet approved is sent back to choose)."""
+    for case, owner in projects():
+        yield {"center": case["center"], "project": case["pk"]}, owner
+
+
+def bookings() -> Iterator[Case]:
+    """A 场地预约 or a 场地变更 (a Booking row too): its project's agency's."""
+    found = Booking.objects.select_related("project__agency")
+    return _at_every_center((b.pk, of_entry(b.project.agency)) for b in found)
+
+
+def rooms() -> Iterator[Case]:
+    """A 开标室 or 评标室: its center's (场地管理 is its administrators')."""
+    return _at_every_center((r.pk, Owner(centers=frozenset({r.center_id}))) for r in Room.objects.all())
+
+
 def center_subjects() -> Iterator[Case]:
     return _at_every_center((e.pk, of_entry(e)) for e in CenterSubject.unscoped.all())
 
@@ -292,6 +338,12 @@ OBJECTS: dict[str, Generator] = {
     "centers/<slug:center>/activation/<int:pk>/": practitioners,  # 激活 names the person
     "centers/<slug:center>/activation/revoke/<int:pk>/": activations,
     "centers/<slug:center>/unbind/<int:pk>/": unbind_requests,
+    "centers/<slug:center>/projects/<int:pk>/": projects,
+    "centers/<slug:center>/tenders/new/<int:project>/": approved_projects,
+    "centers/<slug:center>/tenders/<int:pk>/": tenders,
+    "centers/<slug:center>/tenders/<int:pk>/clarifications/<int:number>/": clarifications,
+    "centers/<slug:center>/venues/new/<int:project>/": venue_projects,
+    "centers/<slug:center>/venues/<int:pk>/": bookings,
     "backoffice/queue/<int:pk>/": review_items,
     "backoffice/subjects/<slug:center>/<int:pk>/": center_subjects,
     "backoffice/subjects/<slug:center>/<int:pk>/commitment/": commitments,
@@ -299,6 +351,7 @@ OBJECTS: dict[str, Generator] = {
     "backoffice/attachments/<int:pk>/": backoffice_files,
     "backoffice/staff/<int:pk>/": staff_members,
     "backoffice/calendar/<int:pk>/": calendar_days,
+    "backoffice/rooms/<slug:center>/<int:pk>/": rooms,
 }
 
 

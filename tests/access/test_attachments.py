@@ -8,10 +8,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from registry.auth import ACTING_PERSON_KEY
-from registry.management.commands.load_demo import CENTER_STAFF_GROUP, STAFF_USERNAME
+from registry.management.commands.load_demo import STAFF_USERNAME
 from registry.models import Account, Attachment
+from registry.operators import CENTER_STAFF_GROUP
 from review.services_admin import STAFF_GROUP
-from tests.factories import make_staff, upload
+from tests.factories import upload
 from tests.review.parts import staff
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +47,9 @@ def test_another_subject_gets_not_found(outsider, letter):
     assert as_account(outsider).get(url(letter)).status_code == 404
 
 
-def test_staff_holding_every_view_permission_get_not_found(letter):
-    """An account with registry.view_subject and registry.view_attachment (a platform operator of
+def test_staff_holding_view_permissions_get_not_found(letter, operator):
+    """An account with registry.view_subject and registry.view_attachment (the platform operator of
     Django's admin, or a center's staff in a deployment that granted its group them) is no owner."""
-    operator = make_staff("operator")
     assert operator.has_perm("registry.view_subject") and operator.has_perm("registry.view_attachment")
     assert as_account(operator).get(url(letter)).status_code == 404
     reviewer = staff("changde_reviewer", "changde", "reviewer").account

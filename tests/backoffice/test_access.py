@@ -5,7 +5,7 @@ import pytest
 from backoffice import urls
 from review import rules
 from review.permissions import Permission
-from tests.factories import make_staff
+from tests.factories import make_django_staff_without_member
 from tests.review.parts import center_subject
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_subjects_and_plain_django_staff_are_refused_in_chinese(client, unit):
     client.force_login(unit)
     response = client.get("/backoffice/queue/")
     assert response.status_code == 403 and rules.STAFF_ONLY in response.content.decode()
-    client.force_login(make_staff("django_only"))  # is_staff, but no StaffMember
+    client.force_login(make_django_staff_without_member())
     response = client.get("/backoffice/")
     assert response.status_code == 403 and rules.STAFF_ONLY in response.content.decode()
 

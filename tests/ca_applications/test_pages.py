@@ -128,9 +128,9 @@ def test_each_subject_sees_only_its_own_application(ready_unit, outsider, passwo
     assert CAApplication.objects.get().status == CAApplicationStatus.PENDING
 
 
-def test_staff_and_visitors_cannot_apply(staff, client, password_client):
+def test_staff_and_visitors_cannot_apply(reviewer, client, password_client):
     assert client.post(APPLY)["Location"].startswith("/registry/login/")
-    assert password_client(staff).post(APPLY).status_code == 404
+    assert password_client(reviewer.account).post(APPLY).status_code == 404
     assert not CAApplication.objects.exists()
 
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_application_accepted_through_the_demo_ca(
-    live_server, settings, demo_ca_urls, ready_unit, staff, password_client
+    live_server, settings, demo_ca_urls, ready_unit, operator, password_client
 ):
     settings.GGZY_CA_INTAKE_URL = f"{live_server.url}/democa/intake/"
     settings.GGZY_CA_CALLBACK_URL = f"{live_server.url}/registry/ca-applications/callback/"
@@ -49,7 +49,7 @@ def test_application_accepted_through_the_demo_ca(
     assert received.payload["applicant"]["legal_rep_name"] == "王五"
 
     clerk = Client()
-    clerk.force_login(staff)
+    clerk.force_login(operator)  # the demo CA's clerk: any staff account of the site
     desk = clerk.get("/democa/").content.decode()
     assert ready_unit.subject.name in desk and "法定代表人：王五" in desk
     clerk.post(f"/democa/{received.pk}/answer/", {"result": "accepted", "message": "请到CA服务窗口领取CA锁"})
@@ -70,7 +70,7 @@ def test_application_accepted_through_the_demo_ca(
 
 
 def test_withdrawal_reaches_the_demo_ca_and_a_late_answer_is_refused(
-    live_server, settings, demo_ca_urls, ready_unit, staff, password_client
+    live_server, settings, demo_ca_urls, ready_unit, operator, password_client
 ):
     settings.GGZY_CA_INTAKE_URL = f"{live_server.url}/democa/intake/"
     settings.GGZY_CA_CALLBACK_URL = f"{live_server.url}/registry/ca-applications/callback/"
@@ -83,12 +83,12 @@ def test_withdrawal_reaches_the_demo_ca_and_a_late_answer_is_refused(
     received.refresh_from_db()
     assert received.status == ReceivedStatus.WITHDRAWN
     clerk = Client()
-    clerk.force_login(staff)
+    clerk.force_login(operator)
     assert "申请人已撤销" in clerk.get("/democa/").content.decode()
 
     # Had the clerk answered before the withdrawal arrived, the platform refuses: 409, given up.
     ReceivedApplication.objects.filter(pk=received.pk).update(status=ReceivedStatus.RECEIVED)
-    answered = application_answer(actor=actor(staff), application=received, accepted=True, message="")
+    answered = application_answer(actor=actor(operator), application=received, accepted=True, message="")
     answered.answer_outbox.refresh_from_db()
     assert answered.answer_outbox.status == OutboxStatus.FAILED
     assert "409" in answered.answer_outbox.last_error

@@ -21,11 +21,12 @@ from democa.tsa import make_demo_tsa
 from pki import services as pki_services
 from registry import samples
 from registry.models import Account
-from review.models import StaffMember, StaffRole
+from review.models import StaffRole
+from review.services_admin import staff_member_seed
 from signing import services as signing_services
 from signing.models import Document, Seal
 from tests import pkiparts
-from tests.factories import make_staff, make_unit
+from tests.factories import PASSWORD, make_unit, new_resident_id
 
 SESSION = "c" * 64
 
@@ -196,16 +197,16 @@ def make_reviewer(
     name: str = "刘审核",
     roles: tuple[str, ...] = (StaffRole.REVIEWER,),
 ) -> Account:
-    """A staff member of `at` (None: of every center) with a StaffMember row."""
-    account = make_staff(username)
-    StaffMember.objects.create(
-        account=account,
-        center=at,
+    """A staff member of `at` (None: of every center), seeded as load_demo_staff seeds one."""
+    return staff_member_seed(
+        username=username,
+        password=PASSWORD,
         name=name,
         department=at.review_department if at else "",
-        roles=list(roles),
-    )
-    return account
+        roles=[str(role) for role in roles],
+        id_number=new_resident_id(),
+        center=at,
+    ).account
 
 
 # --- certificates and time-stamps, made once per test process -------------------------------------

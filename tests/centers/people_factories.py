@@ -34,9 +34,10 @@ from registry.attachments import attachment_store
 from registry.models import Account, Attachment
 from registry.samples import pdf_bytes, png_bytes
 from review import services as review_services
-from review.models import ReviewItem, ReviewStatus, StaffMember, StaffRole
+from review.models import ReviewItem, ReviewStatus, StaffRole
+from review.services_admin import staff_member_seed
 from tests import pkiparts
-from tests.factories import make_staff, make_unit, new_resident_id
+from tests.factories import PASSWORD, make_unit, new_resident_id
 
 _files = itertools.count(1)
 
@@ -103,9 +104,16 @@ def all_documents(account: Account) -> dict[str, Attachment | None]:
 def make_reviewer(
     at: Center | None, username: str = "reviewer", roles: tuple[str, ...] = (StaffRole.REVIEWER,)
 ) -> Actor:
-    account = make_staff(username)
-    StaffMember.objects.create(account=account, center=at, name=f"{username}姓名", roles=list(roles))
-    return Actor(user=account, auth_method="certificate")
+    member = staff_member_seed(
+        username=username,
+        password=PASSWORD,
+        name=f"{username}姓名",
+        department="",
+        roles=[str(role) for role in roles],
+        id_number=new_resident_id(),
+        center=at,
+    )
+    return Actor(user=member.account, auth_method="certificate")
 
 
 def make_support(at: Center) -> Actor:

@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from centers import people_rules as rules
+from centers import rules as center_rules
+from centers import unbind
 from centers.models import Practitioner, PractitionerStatus, RequestStatus, UnbindRequest
 from registry.identifiers import check_resident_id
 from registry.models import Attachment
@@ -286,7 +288,8 @@ def test_unbind_request_with_a_missing_licence_keeps_the_letter_and_the_words(ag
     made = UnbindRequest.objects.at(center()).get()
     page = page_of(response)
     assert response.redirect_chain[-1][0] == f"/centers/changde/unbind/{made.pk}/"
-    assert "解绑申请已提交，技术支持将在1个工作日内" in page and "待处理" in page
+    due = center_rules.due_by(unbind.unbind_due_at(made))
+    assert rules.UNBIND_SUBMITTED.format(days=1, due=due) in page and "待处理" in page
     assert Attachment.objects.filter(subject=account.subject, original_name="解绑申请书.pdf").count() == 1
 
 

@@ -1,27 +1,23 @@
-"""The center profile, the sealed 诚信承诺书, the decision by each center's rule, permissions, subject
-types and the review queue's decisions — through the services, with real seals (000 §7, §8; 001 §2;
-002 §3)."""
+"""The center profile, the decision by each center's rule, the permissions it grants and the review
+queue's decisions — through the services, with real seals (000 §7, §8; 001 §2; 002 §3). The
+commitment, subject types and own registration have files of their own beside this one."""
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
 import pytest
 from django.utils import timezone
 
-from centers import grants, profiles, roles, rules, selectors, subject_types
-from centers.models import CenterPermission, CenterSubjectType, ProfileStatus, SubjectOrigin, SubjectType
+from centers import grants, profiles, rules, subject_types
+from centers.models import CenterPermission, ProfileStatus, SubjectOrigin, SubjectType
 from core.audit import Actor
 from core.errors import ConflictError, DomainError, IncompleteError, NotFound, StateError
 from core.models import AuditEntry
 from pki import services as pki_services
 from registry.models import Subject
 from review import calendar
-from review import rules as review_rules
 from review import services as review_services
 from review.handlers import HANDLERS
 from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
-from signing import services as signing_services
-from tests import pkiparts
 from tests.centers.factories import (
     actor,
     center,
@@ -30,12 +26,9 @@ from tests.centers.factories import (
     profile_data,
     ready_to_submit,
     save_profile,
-    seal,
     sealed_commitment,
     submit,
-    unit_seal,
 )
-from tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -168,115 +161,6 @@ def test_a_subject_without_types_cannot_submit():
     with pytest.raises(DomainError) as refused:
         submit(account, entry)
     assert refused.value.message == rules.NO_TYPES
-
-
-def test_no_commitment_no_submit():
-    account, entry = make_entry()
-    save_profile(account, entry)
-    with pytest.raises(DomainError) as refused:
-        submit(account, entry)
-    assert refused.value.message == rules.COMMITMENT_MISSING
-
-
-def test_an_unsealed_commitment_is_refused(key_for):
-    account, entry = make_entry()
-    save_profile(account, entry)
-    profiles.commitment_generate(actor=actor(account), center=entry.center, center_subject=entry)
-    with pytest.raises(DomainError) as refused:
-        submit(account, entry)
-    assert refused.value.message == rules.COMMITMENT_NOT_SEALED
-
-
-def test_the_unit_seal_must_be_at_the_units_place(key_for):
-    account, entry = make_entry()
-    key = key_for(account)
-    save_profile(account, entry)
-    document = profiles.commitment_generate(actor=actor(account), center=entry.center, center_subject=entry)
-    seal(account, document, unit_seal(account), key, place="legal_representative")
-    with pytest.raises(DomainError) as refused:
-        submit(account, entry)
-    assert refused.value.message == rules.COMMITMENT_NOT_SEALED
-
-
-def test_only_the_legal_representatives_seal_is_not_the_units(key_for, trusted):
-    account, entry = make_entry()
-    key_for(account)
-    person = pkiparts.holder(trusted["demo-p256"], name="王五", code="11010519491231002X", kind="person")
-    rep_seal = signing_services.seal_create_personal(
-        actor=actor(account), subject=account.subject, name="王五", id_number="11010519491231002X"
-    )
-    signing_services.seal_certificate_add(actor=actor(account), seal=rep_seal, certificate=person.pem)
-    save_profile(account, entry)
-    document = profiles.commitment_generate(actor=actor(account), center=entry.center, center_subject=entry)
-    seal(account, document, rep_seal, person, place="unit")
-    with pytest.raises(DomainError) as refused:
-        submit(account, entry)
-    assert refused.value.message == rules.COMMITMENT_NOT_SEALED
-
-
-def test_a_seal_made_with_a_certificate_never_bound_to_the_unit_does_not_count(key_for, trusted):
-    account, entry = make_entry()
-    key_for(account)
-    stray = pkiparts.holder(trusted["demo-p256"], name=account.subject.name, code=account.subject.code)
-    the_seal = unit_seal(account)
-    signing_services.seal_certificate_add(actor=actor(account), seal=the_seal, certificate=stray.pem)
-    save_profile(account, entry)
-    document = profiles.commitment_generate(actor=actor(account), center=entry.center, center_subject=entry)
-    seal(account, document, the_seal, stray)
-    with pytest.raises(DomainError) as refused:
-        submit(account, entry)
-    assert refused.value.message == rules.COMMITMENT_NOT_SEALED
-
-
-def test_a_commitment_made_for_another_center_is_not_this_centers(key_for):
-    account, entry = make_entry("changde")
-    key = key_for(account)
-    from tests.centers.factories import enter
-
-    elsewhere = enter(account, center("hengyang"))
-    save_profile(account, elsewhere)
-    other = sealed_commitment(account, elsewhere, key)
-    save_profile(account, entry)
-    entry.commitment = other  # as if pointed at 衡阳's commitment
-    entry.save(update_fields=["commitment"])
-    with pytest.raises(DomainError) as refused:
-        submit(account, entry)
-    assert refused.value.message == rules.COMMITMENT_OTHER_CENTER.format(center="常德市公共资源交易中心")
-
-
-def test_the_commitment_says_whom_it_is_addressed_to_and_is_dated_the_day_it_is_made(key_for):
-    account, entry = make_entry("changde")
-    save_profile(account, entry)
-    document = profiles.commitment_generate(actor=actor(account), center=entry.center, center_subject=entry)
-    name = profiles.submitting_name(entry)
-    assert (document.kind, document.center_code, document.subject_name) == (
-        rules.COMMITMENT_KIND,
-        "changde",
-        name,
-    )
-    assert document.title == profiles.commitment_title(entry.center, name)
-    today = timezone.localdate()
-    pdf = pdfium.PdfDocument(bytes(document.pdf))
-    text = "".join(page.get_textpage().get_text_range() for page in pdf)
-    pdf.close()
-    assert f"{today.year}年{today.month}月{today.day}日" in text
-
-
-def test_a_document_is_a_commitment_by_its_fields_not_its_title(key_for):
-    # A document titled exactly as a commitment for this center, but addressed to none (as signing's
-    # page once made them), is not this center's commitment.
-    account, entry = make_entry("changde")
-    save_profile(account, entry)
-    name = profiles.submitting_name(entry)
-    lookalike = signing_services.document_create(
-        actor=actor(account),
-        subject=account.subject,
-        kind=rules.COMMITMENT_KIND,
-        title=profiles.commitment_title(entry.center, name),
-        context={"center_name": "公共资源交易中心", "subject_name": name, "subject_code": "x"},
-    )
-    check = profiles.commitment_check(center=entry.center, entry=entry, document=lookalike)
-    assert check.problem == rules.COMMITMENT_OTHER_CENTER.format(center="常德市公共资源交易中心")
 
 
 # --- 常德: approved on the sealed commitment ---------------------------------------------------------------
@@ -512,239 +396,3 @@ def test_legacy_registry_fields_are_required_to_submit():
     assert refused.value.message == rules.PROFILE_MISSING.format(
         fields=rules.PROFILE_LABELS["legal_rep_id_number"]
     )
-
-
-# --- subject types: users add, staff remove (000 §8.2) -------------------------------------------------------
-
-
-def add(account, entry, subject_type):
-    return subject_types.subject_type_add(
-        actor=actor(account), center=entry.center, center_subject=entry, type=subject_type
-    )
-
-
-def test_before_approval_a_type_is_effective_at_once_without_permissions():
-    account, entry = make_entry("hengyang")
-    added = add(account, entry, SubjectType.AGENCY)
-    assert added.effective_at is not None and codes(entry) == set()
-    assert not ReviewItem.objects.exists()
-
-
-def test_after_approval_changde_adds_a_type_with_its_permissions_at_once(key_for):
-    account, entry = make_entry("changde")
-    ready_to_submit(account, entry, key_for(account))
-    submit(account, entry)
-    added = add(account, entry, SubjectType.AGENCY)
-    assert added.effective_at is not None
-    assert {"project_register", "venue_booking", "announcement_publish"} <= codes(entry)
-    row = CenterPermission.objects.at(entry.center).get(code="venue_booking")
-    assert row.granted_because == rules.GRANTED_TYPE_ADDED.format(
-        type="招标代理机构", center="常德市公共资源交易中心"
-    )
-
-
-def test_after_approval_hengyang_reviews_an_added_agency_type(key_for):
-    account, entry = make_entry("hengyang")
-    ready_to_submit(account, entry, key_for(account))
-    submit(account, entry)
-    added = add(account, entry, SubjectType.AGENCY)
-    assert added.effective_at is None and "venue_booking" not in codes(entry)
-    item = ReviewItem.objects.get(kind=ReviewKind.SUBJECT_TYPE)
-    assert item.target_id == str(added.pk) and item.title == "新增主体类型「招标代理机构」"
-
-    with pytest.raises(StateError) as refused:
-        add(account, entry, SubjectType.AGENCY)
-    assert refused.value.message == rules.TYPE_WAITING.format(type="招标代理机构", department="市场主体科")
-
-    staff_decide(make_reviewer(entry.center), added, ReviewKind.SUBJECT_TYPE, approve=True)
-    added.refresh_from_db()
-    assert added.effective_at is not None and "venue_booking" in codes(entry)
-    assert selectors.effective_types(center=entry.center, center_subject=entry) == ["bidder", "agency"]
-
-
-def test_a_rejected_type_is_removed_with_the_reason_and_may_be_asked_again(key_for):
-    account, entry = make_entry("hengyang")
-    ready_to_submit(account, entry, key_for(account))
-    submit(account, entry)
-    added = add(account, entry, SubjectType.TENDEREE)
-    staff_decide(
-        make_reviewer(entry.center), added, ReviewKind.SUBJECT_TYPE, approve=False, opinion="请上传授权书"
-    )
-    added.refresh_from_db()
-    assert added.removed_at is not None and added.removed_reason == rules.TYPE_REJECTED.format(
-        opinion="请上传授权书"
-    )
-    assert add(account, entry, SubjectType.TENDEREE).effective_at is None  # asked again
-
-
-def test_a_type_held_is_not_added_twice_and_none_is_added_during_review(key_for):
-    account, entry = make_entry("hengyang", types=(SubjectType.AGENCY,))
-    with pytest.raises(StateError) as refused:
-        add(account, entry, SubjectType.AGENCY)
-    assert refused.value.message == rules.TYPE_ALREADY.format(type="招标代理机构")
-    ready_to_submit(account, entry, key_for(account))
-    submit(account, entry)
-    with pytest.raises(StateError) as refused:
-        add(account, entry, SubjectType.BIDDER)
-    assert refused.value.message == rules.TYPE_LOCKED
-    with pytest.raises(DomainError) as refused:
-        add(account, entry, "astronaut")
-    assert refused.value.message == rules.TYPE_UNKNOWN
-
-
-def remove(who, entry, subject_type, reason="单位申请删除"):
-    return subject_types.subject_type_remove(
-        actor=Actor(user=who, auth_method="certificate"),
-        center=entry.center,
-        center_subject=entry,
-        type=subject_type,
-        reason=reason,
-    )
-
-
-def test_only_staff_of_the_center_remove_a_type(key_for):
-    account, entry = make_entry("changde", types=(SubjectType.BIDDER, SubjectType.AGENCY))
-    message = rules.TYPE_REMOVE_STAFF_ONLY.format(center="常德市公共资源交易中心", phone="0736-7256317")
-    with pytest.raises(DomainError) as refused:
-        remove(account, entry, SubjectType.AGENCY)  # the unit itself
-    assert refused.value.message == message
-    from tests.factories import make_staff
-
-    with pytest.raises(DomainError) as refused:
-        remove(make_staff("no-member"), entry, SubjectType.AGENCY)  # is_staff, but no StaffMember
-    assert refused.value.message == message
-    with pytest.raises(DomainError) as refused:
-        remove(make_reviewer(center("hengyang"), username="hy"), entry, SubjectType.AGENCY)
-    assert refused.value.message == rules.TYPE_REMOVE_WRONG_CENTER.format(center="常德市公共资源交易中心")
-    staff = make_reviewer(entry.center, username="cd")
-    with pytest.raises(DomainError) as refused:
-        remove(staff, entry, SubjectType.AGENCY, reason="  ")
-    assert refused.value.message == rules.TYPE_REMOVE_REASON
-    with pytest.raises(NotFound) as refused:
-        remove(staff, entry, SubjectType.TENDEREE)
-    assert refused.value.message == rules.TYPE_REMOVE_NOT_HELD.format(type="招标人")
-    assert CenterSubjectType.objects.at(entry.center).filter(removed_at=None).count() == 2
-
-
-def test_removing_a_type_revokes_only_what_no_other_type_gives(key_for):
-    account, entry = make_entry("changde", types=(SubjectType.TENDEREE, SubjectType.AGENCY))
-    ready_to_submit(account, entry, key_for(account))
-    submit(account, entry)
-    admin = make_reviewer(None, username="platform", name="平台管理员", roles=(StaffRole.ADMIN,))
-
-    removed = remove(admin, entry, SubjectType.AGENCY, reason="已不再从事招标代理")
-
-    assert removed.removed_at is not None and removed.removed_by == admin
-    assert codes(entry) == {"project_register", "result_confirm"}  # 项目登记 stays: 招标人 gives it too
-    revoked = CenterPermission.objects.at(entry.center).exclude(revoked_at=None)
-    assert set(revoked.values_list("code", flat=True)) == {"venue_booking", "announcement_publish"}
-    row = AuditEntry.objects.get(action="centers.type_removed")
-    assert row.actor == admin and row.data["reason"] == "已不再从事招标代理"
-    assert sorted(row.data["revoked"]) == ["announcement_publish", "venue_booking"]
-
-
-def test_removing_a_type_waiting_for_review_withdraws_its_review(key_for):
-    account, entry = make_entry("hengyang")
-    ready_to_submit(account, entry, key_for(account))
-    submit(account, entry)
-    add(account, entry, SubjectType.AGENCY)
-    remove(make_reviewer(entry.center), entry, SubjectType.AGENCY)
-    assert ReviewItem.objects.get(kind=ReviewKind.SUBJECT_TYPE).status == ReviewStatus.WITHDRAWN
-
-
-# --- own registration at 丰台 (services; the HTTP flow is in test_fengtai.py) ------------------------------------
-
-
-def test_registration_is_only_for_centers_with_their_own_registry(trusted):
-    key = pkiparts.holder(trusted["demo-rsa"], name="丰台新供应商有限公司", code="91110106MA01ABCD1H")
-    holder = pki_services.certificate_check(certificate=key.pem)
-    with pytest.raises(DomainError) as refused:
-        profiles.register_check(center=center("changde"), holder=holder)
-    assert refused.value.message == rules.REGISTER_NOT_HERE.format(center="常德市公共资源交易中心")
-
-
-def test_an_existing_subject_joins_fengtai_once(trusted):
-    account = make_unit(name="丰台老用户有限公司")
-    key = pkiparts.holder(trusted["demo-p256"], name=account.subject.name, code=account.subject.code)
-    holder = pki_services.certificate_check(certificate=key.pem)
-    first, created = profiles.center_join(
-        actor=actor(account), center=center("fengtai"), subject=account.subject, holder=holder
-    )
-    again, created_again = profiles.center_join(
-        actor=actor(account), center=center("fengtai"), subject=account.subject, holder=holder
-    )
-    assert created and not created_again and first.pk == again.pk
-    assert first.origin == SubjectOrigin.OWN and first.registry_data["name"] == "丰台老用户有限公司"
-
-
-def test_a_type_removed_while_a_reviewer_holds_it_cannot_be_decided(key_for):
-    account, entry = make_entry("hengyang")
-    ready_to_submit(account, entry, key_for(account))
-    submit(account, entry)
-    add(account, entry, SubjectType.AGENCY)
-    reviewer = make_reviewer(entry.center)
-    item = ReviewItem.objects.get(kind=ReviewKind.SUBJECT_TYPE)
-    review_services.review_claim(actor=Actor(user=reviewer), pk=item.pk)
-    remove(make_reviewer(entry.center, username="colleague", name="王同事"), entry, SubjectType.AGENCY)
-    with pytest.raises(StateError) as refused:
-        review_services.review_decide(actor=Actor(user=reviewer), pk=item.pk, approve=True, opinion="")
-    assert refused.value.message == review_rules.ALREADY_DECIDED.format(status="已撤回")
-    assert "venue_booking" not in codes(entry)
-
-
-def test_the_role_picked_must_be_a_type_held():
-    from django.test import RequestFactory
-
-    _, entry = make_entry("changde", types=(SubjectType.TENDEREE, SubjectType.AGENCY))
-    request = RequestFactory().get("/")
-    request.session = {}
-    with pytest.raises(DomainError) as refused:
-        roles.role_pick(request, entry.center, entry, SubjectType.BIDDER)
-    assert refused.value.message == rules.ROLE_NOT_HELD.format(type="投标人")
-    assert roles.role_pick(request, entry.center, entry, SubjectType.AGENCY) == "agency"
-    assert request.session[roles.ROLE_SESSION_KEY] == {"changde": "agency"}
-
-
-def test_staff_of_the_center_open_the_sealed_commitment_others_do_not(key_for, client):
-    account, entry = make_entry("hengyang", types=(SubjectType.AGENCY,))
-    ready_to_submit(account, entry, key_for(account))
-    submit(account, entry)
-    url = f"/backoffice/subjects/hengyang/{entry.pk}/commitment/"
-
-    client.force_login(make_reviewer(entry.center))
-    opened = client.get(url)
-    assert opened.status_code == 200 and opened["Content-Type"] == "application/pdf"
-    assert opened.content.startswith(b"%PDF") and b"/ByteRange" in opened.content  # the sealed file
-    assert "attachment" not in opened["Content-Disposition"]
-
-    client.force_login(make_reviewer(center("changde"), username="changde_reviewer"))
-    assert client.get(url).status_code == 404  # another center's staff
-    client.force_login(account)
-    assert client.get(url).status_code == 403  # the unit itself is not staff
-
-
-def test_the_migration_addresses_the_commitments_entries_hold_by_their_title(key_for):
-    # centers 0005 fills center_code/subject_name for commitments made before the fields existed.
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module("centers.migrations.0005_commitment_documents_addressed")
-    account, entry = make_entry("changde")
-    save_profile(account, entry)
-    document = profiles.commitment_generate(actor=actor(account), center=entry.center, center_subject=entry)
-    stray = signing_services.document_create(
-        actor=actor(account),
-        subject=account.subject,
-        kind=rules.COMMITMENT_KIND,
-        title="诚信承诺书（某单位）",
-        context={"center_name": "公共资源交易中心", "subject_name": "某单位", "subject_code": "x"},
-    )
-    type(document).objects.filter(pk__in=[document.pk, stray.pk]).update(center_code="", subject_name="")
-    migration.fill(apps, None)
-    document.refresh_from_db()
-    stray.refresh_from_db()
-    entry.refresh_from_db()
-    assert (document.center_code, document.subject_name) == ("changde", profiles.submitting_name(entry))
-    assert (stray.center_code, stray.subject_name) == ("", "")
-    assert profiles.commitment_check(center=entry.center, entry=entry).problem == rules.COMMITMENT_NOT_SEALED

@@ -418,7 +418,7 @@ class TestOverviewPage:
         response = password_client(unit).post("/centers/resync/", follow=True)
         assert events.RESYNC_NOT_VALID in response.content.decode()
 
-    def test_staff_and_strangers_do_not_get_the_page(self, client, staff):
+    def test_staff_and_strangers_do_not_get_the_page(self, client, reviewer):
         assert client.get("/centers/").status_code == 302  # to the login page
-        client.force_login(staff)
+        client.force_login(reviewer.account)
         assert client.get("/centers/").status_code == 404

@@ -97,6 +97,14 @@ def button(page: Page, name: str) -> Locator:
     return page.get_by_role("button", name=name, exact=True)
 
 
+def submit(page: Page, name: str) -> None:
+    """Press a form's button and wait for the page it leads to, as long as a page load may take
+    (a `expect` on the next page alone waits 5 s, which a multipart upload on a loaded CI machine
+    once outlasted)."""
+    with page.expect_navigation():
+        button(page, name).click()
+
+
 def field(page: Page, label: str) -> Locator:
     return page.get_by_label(re.compile(rf"^\*?\s*{re.escape(label)}$"))
 

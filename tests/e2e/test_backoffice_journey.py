@@ -128,5 +128,7 @@ def test_an_administrator_looks_after_staff_and_the_calendar(page, shot):
     page.get_by_label("调休上班").check()
     page.get_by_label("说明").fill("误登")
     page.get_by_role("button", name="登记").click()
-    expect(page.locator("#field-is_working")).to_contain_text("本来就上班")
+    expect(page.locator("#field-is_working")).to_contain_text(
+        rules.WORKDAY_ON_WEEKDAY.format(date="2026-12-02")
+    )
     shot(page, "calendar-2026-with-an-error")

@@ -325,7 +325,7 @@ def test_registered_code_is_sent_to_login_with_the_account_filled_in(page: Page,
     button(page, "下一步").click()
 
     expect(page).to_have_url(re.compile(rf"/registry/login/\?login={code}$"))
-    expect(flash(page)).to_contain_text("此代码已经注册，请直接登录")
+    expect(flash(page)).to_contain_text(rules.CODE_ALREADY_REGISTERED)
     expect(field(page, "账号")).to_have_value(code)
     shot(page, "login-prefilled")
     field(page, "密码").fill(PASSWORD)

@@ -68,9 +68,11 @@ def test_owner_reads_own_file_with_its_type(unit, their_things, password_client)
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_staff_with_view_permission_read_no_subjects_file_here(staff, their_things, client):
-    # Staff open files through the back-office, bounded by their center (tests/access).
-    client.force_login(staff)
+def test_the_operator_with_view_permission_reads_no_subjects_file_here(operator, their_things, client):
+    # Not even registry.view_attachment opens a file here: staff open files through the
+    # back-office, bounded by their center (tests/access).
+    assert operator.has_perm("registry.view_attachment")
+    client.force_login(operator)
     assert client.get(f"/registry/attachments/{their_things['file']['id']}/").status_code == 404
 
 

@@ -5,7 +5,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.audit import Actor
 from democa import issuing
 from pki import services as pki_services
 from pki.models import BoundCertificate
@@ -13,7 +12,8 @@ from pki.sessions import CERTIFICATE_SESSION_ENDED
 from registry.auth import AUTH_METHOD_KEY, CERTIFICATE
 from registry.models import Record, RecordKind
 from tests import pkiparts
-from tests.factories import make_staff, make_unit
+from tests.factories import make_unit
+from tests.review.parts import actor_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,24 +35,23 @@ def certificate_login(client, key):
     assert client.session[AUTH_METHOD_KEY] == CERTIFICATE
 
 
-def unbind_on_request(key):
+def unbind_on_request(key, support):
+    """The center's technical support approves the unit's 解绑申请 (centers/unbind.py)."""
     bound = BoundCertificate.objects.get(certificate_pem=key.pem)
-    pki_services.certificate_unbind_on_request(
-        actor=Actor(user=make_staff(), auth_method="password"), bound=bound, reason="证书遗失"
-    )
+    pki_services.certificate_unbind_on_request(actor=actor_of(support), bound=bound, reason="证书遗失")
 
 
 def submit_award(client):
     return client.post("/registry/award/new/", {"award_name": "芙蓉奖", "action": "submit"})
 
 
-def test_unbinding_the_sessions_certificate_logs_it_out(client, trusted, ca):
+def test_unbinding_the_sessions_certificate_logs_it_out(client, trusted, ca, support):
     unit = make_unit(name="衡阳解绑建设有限公司")
     key = pkiparts.holder(ca, name=unit.subject.name, code=unit.subject.code)
     certificate_login(client, key)
     assert client.get("/registry/basic/").status_code == 200
 
-    unbind_on_request(key)
+    unbind_on_request(key, support)
 
     page = client.get("/registry/basic/", follow=True)
     assert page.redirect_chain[-1][0].startswith("/registry/login/")
@@ -63,7 +62,7 @@ def test_unbinding_the_sessions_certificate_logs_it_out(client, trusted, ca):
     assert not Record.objects.filter(subject=unit.subject, kind=RecordKind.AWARD).exists()
 
 
-def test_unbinding_another_certificate_leaves_the_session(client, trusted, ca):
+def test_unbinding_another_certificate_leaves_the_session(client, trusted, ca, support):
     unit = make_unit(name="衡阳两证建设有限公司")
     used = pkiparts.holder(ca, name=unit.subject.name, code=unit.subject.code)
     other = pkiparts.holder(ca, name=unit.subject.name, code=unit.subject.code)
@@ -71,7 +70,7 @@ def test_unbinding_another_certificate_leaves_the_session(client, trusted, ca):
     client.post("/registry/logout/")
     certificate_login(client, used)
 
-    unbind_on_request(other)
+    unbind_on_request(other, support)
 
     assert client.get("/registry/basic/").status_code == 200
     assert client.session[AUTH_METHOD_KEY] == CERTIFICATE

@@ -9,9 +9,7 @@ from django.contrib.auth import authenticate
 from django.test import Client
 
 from core.models import AuditEntry
-from registry.models import Account
 from tests.factories import PASSWORD
-from tests.review.parts import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +21,6 @@ LOCKED = re.compile(r"账号已锁定，请在1[45]分\d+秒后再试")
 def _five_failures(settings):
     settings.LOGIN_MAX_FAILURES = 5
     settings.LOGIN_LOCK_MINUTES = 15
-
-
-@pytest.fixture
-def operator(db) -> Account:
-    """A platform operator: Django's admin is theirs."""
-    return staff("ggzy_admin", None, "admin").account
-
-
-@pytest.fixture
-def reviewer(db) -> Account:
-    return staff("hengyang_reviewer", "hengyang", "reviewer").account
 
 
 def admin_login(client: Client, username: str, password: str):
@@ -77,13 +64,13 @@ def test_five_wrong_passwords_at_the_admin_lock_the_account_everywhere(operator)
 def test_failures_at_one_form_count_toward_the_other(reviewer):
     client = Client()
     for _ in range(3):
-        admin_login(client, reviewer.username, WRONG)
-    fourth = backoffice_login(client, reviewer.username, WRONG).content.decode()
+        admin_login(client, reviewer.account.username, WRONG)
+    fourth = backoffice_login(client, reviewer.account.username, WRONG).content.decode()
     assert "再错1次账号将被锁定15分钟" in fourth
-    fifth = backoffice_login(client, reviewer.username, WRONG).content.decode()
+    fifth = backoffice_login(client, reviewer.account.username, WRONG).content.decode()
     assert LOCKED.search(fifth)
     # A center's staff member may not use the admin at all; locked, they are told so first.
-    assert LOCKED.search(admin_login(client, reviewer.username, PASSWORD).content.decode())
+    assert LOCKED.search(admin_login(client, reviewer.account.username, PASSWORD).content.decode())
     assert not logged_in(client)
 
 

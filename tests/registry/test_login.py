@@ -110,8 +110,8 @@ def test_logout_needs_post(client, unit):
     assert "_auth_user_id" not in client.session
 
 
-def test_staff_lands_on_the_admin(client, staff):
-    response = login(client, "staff")
+def test_the_operator_lands_on_the_admin(client, operator):
+    response = login(client, operator.username)
     assert response["Location"] == "/admin/"
 
 

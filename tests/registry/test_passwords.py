@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from registry import passwords, services
+from registry import passwords, rules, services
 from registry.models import Account, Subject
 from tests.factories import make_person
 
@@ -170,5 +170,5 @@ def test_registration_errors_are_chinese_to_an_english_browser(client):
         {"name": "", "email": "x", "password": "", "password2": ""},
         HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
-    assert "请填写名称。" in body and "请填写有效的电子邮箱地址" in body and "请填写新建密码。" in body
+    assert rules.NAME_REQUIRED in body and "请填写有效的电子邮箱地址" in body and "请填写新建密码。" in body
     assert "This field" not in body and "Enter a valid" not in body

@@ -24,7 +24,7 @@ def test_submit_lists_every_missing_required_field_in_page_order(unit):
     with pytest.raises(DomainError) as error:
         services.record_submit(actor=actor(unit), record=record, expected_revision=version.revision)
     message = error.value.message
-    assert message.startswith("以下必填项未填写，不能提交：单位性质、主体类型、成立日期")
+    assert message.startswith(rules.MISSING_REQUIRED.split("{")[0] + "单位性质、主体类型、成立日期")
     assert "营业执照" in message and "联系人" not in message.split("：", 1)[1].split("、")
     record.refresh_from_db()
     assert record.status == RecordStatus.DRAFT

@@ -141,6 +141,18 @@ def test_decided_items_keep_their_due_time(admin, handlers):
     assert item.due_at == at("2026-11-24 00:00")
 
 
+def test_a_rest_day_of_a_provisional_year_may_be_marked_worked_when_the_notice_says_so(admin):
+    # 2027's notice is not in the library yet: it rests 2027-02-10 (a Wednesday) as a computed
+    # substitute for 春节 falling on a weekend. If the notice has people work that day, staff say so.
+    assert calendar.is_provisional(2027)
+    assert not calendar.is_officially_working(dt.date(2027, 2, 10))
+    day, _ = calendar_day_add(
+        actor=actor_of(admin), date=dt.date(2027, 2, 10), is_working=True, note="2027年通知：上班"
+    )
+    assert day.is_working
+    assert calendar.is_working_day(dt.date(2027, 2, 10))
+
+
 def test_calendar_mistakes_are_refused_with_a_reason(admin):
     actor = actor_of(admin)
     with pytest.raises(DomainError) as weekday:

@@ -11,7 +11,7 @@ from core.errors import DomainError, NotFound, StateError
 from core.models import AuditEntry
 from review import rules, services
 from review.models import ReviewItem, ReviewKind, ReviewStatus, StaffRole
-from tests.factories import make_staff
+from tests.factories import make_django_staff_without_member
 from tests.review.parts import REFUSED, actor_of, center_subject, open_item, staff
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def entry():
     return center_subject("hengyang")
-
-
-@pytest.fixture
-def reviewer():
-    return staff("hy_reviewer", "hengyang", "reviewer", name="李娟")
 
 
 @pytest.fixture
@@ -92,8 +87,7 @@ def test_another_centers_staff_find_nothing(entry):
         services.review_decide(actor=actor_of(changde), pk=item.pk, approve=True, opinion="")
 
 
-def test_a_role_that_does_not_decide_the_kind_is_told_which_role_does(entry):
-    support = staff("hy_support", "hengyang", "support")
+def test_a_role_that_does_not_decide_the_kind_is_told_which_role_does(entry, support):
     item = open_item(entry)
     with pytest.raises(DomainError) as refused:
         services.review_claim(actor=actor_of(support), pk=item.pk)
@@ -111,8 +105,7 @@ def test_unbind_requests_go_to_technical_support(entry, reviewer):
 
 def test_accounts_that_are_not_staff_are_refused(entry, unit):
     item = open_item(entry)
-    django_staff_without_member = make_staff("admin_only")
-    for account in (unit, django_staff_without_member):
+    for account in (unit, make_django_staff_without_member()):
         with pytest.raises(DomainError) as refused:
             services.review_claim(actor=actor_of(account), pk=item.pk)
         assert refused.value.message == rules.NOT_STAFF
@@ -205,27 +198,26 @@ def test_a_kind_nobody_handles_is_refused_not_crashed(entry, reviewer):
 
 
 def test_only_the_claimant_or_an_administrator_releases(entry, reviewer, colleague):
-    admin = staff("hy_admin", "hengyang", "admin")
+    center_admin = staff("hy_admin", "hengyang", "admin")
     item = open_item(entry)
     services.review_claim(actor=actor_of(reviewer), pk=item.pk)
     with pytest.raises(StateError) as refused:
         services.review_release(actor=actor_of(colleague), pk=item.pk)
     assert refused.value.message == rules.NOT_CLAIMED_BY_YOU
-    services.review_release(actor=actor_of(admin), pk=item.pk)
+    services.review_release(actor=actor_of(center_admin), pk=item.pk)
     item.refresh_from_db()
     assert item.status == ReviewStatus.OPEN and item.claimed_by is None
     released = AuditEntry.objects.get(action="review.item_released", target_id=str(item.pk))
-    assert released.actor == admin.account and released.data == {"claimed_by": "李娟"}
+    assert released.actor == center_admin.account and released.data == {"claimed_by": "李娟"}
     with pytest.raises(StateError) as twice:
-        services.review_release(actor=actor_of(admin), pk=item.pk)
+        services.review_release(actor=actor_of(center_admin), pk=item.pk)
     assert twice.value.message == rules.NOT_CLAIMED
 
 
-def test_a_platform_administrator_works_every_center(entry):
-    platform = staff("platform", None, "admin")
+def test_a_platform_administrator_works_every_center(entry, admin):
     item = open_item(entry)
-    services.review_claim(actor=actor_of(platform), pk=item.pk)
-    assert ReviewItem.objects.get(pk=item.pk).claimed_by == platform.account
+    services.review_claim(actor=actor_of(admin), pk=item.pk)
+    assert ReviewItem.objects.get(pk=item.pk).claimed_by == admin.account
 
 
 def test_submitting_again_while_waiting_keeps_the_one_item(entry):

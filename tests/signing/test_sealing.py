@@ -37,13 +37,14 @@ SESSION = "a" * 64
 
 
 @pytest.fixture
-def unit(account):
+def subject(account):
+    """The sealing unit as a Subject (the suite's `unit` is an Account)."""
     return account.subject
 
 
 @pytest.fixture
-def unit_key(trusted, unit):
-    return pkiparts.holder(trusted["rsa"], name=unit.name, code=UNIT_CODE)
+def unit_key(trusted, subject):
+    return pkiparts.holder(trusted["rsa"], name=subject.name, code=UNIT_CODE)
 
 
 @pytest.fixture
@@ -52,22 +53,22 @@ def rep_key(trusted):
 
 
 @pytest.fixture
-def seals(actor, unit, unit_key, rep_key):
+def seals(actor, subject, unit_key, rep_key):
     """The unit's 公章 (every bound certificate may apply it) and the legal representative's seal."""
     holder = pki_services.certificate_check(certificate=unit_key.pem)
-    pki_services.certificate_bind(actor=actor, subject=unit, holder=holder, how="manual")
-    unit_seal = services.seal_create_unit(actor=actor, subject=unit)
+    pki_services.certificate_bind(actor=actor, subject=subject, holder=holder, how="manual")
+    unit_seal = services.seal_create_unit(actor=actor, subject=subject)
     assert unit_seal.certificates.get().fingerprint == holder.fingerprint
     rep_seal = services.seal_create_personal(
-        actor=actor, subject=unit, name="张三", id_number=LEGAL_REP_ID, role="法定代表人"
+        actor=actor, subject=subject, name="张三", id_number=LEGAL_REP_ID, role="法定代表人"
     )
     services.seal_certificate_add(actor=actor, seal=rep_seal, certificate=rep_key.pem)
     return unit_seal, rep_seal
 
 
 @pytest.fixture
-def commitment(actor, unit):
-    return commitment_create(actor, unit)
+def commitment(actor, subject):
+    return commitment_create(actor, subject)
 
 
 def _at(document: Document, place: str) -> services.Placement:

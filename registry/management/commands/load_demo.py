@@ -6,7 +6,7 @@ services, so the demo has audit rows and versions like real use.
 
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -16,13 +16,13 @@ from registry import services
 from registry.attachments import attachment_store
 from registry.identifiers import resident_id_check_char, uscc_check_char
 from registry.models import Account, AuthMethod, QualificationType, Record, RecordKind, Subject, SubjectKind
+from registry.operators import CENTER_STAFF_GROUP, operator_seed
 from registry.samples import pdf_bytes, png_bytes
 
 DEMO_PASSWORD = "Demo2026ggzy"
 STAFF_USERNAME = "staff"
-STAFF_PASSWORD = "Staff2026ggzy"
-# The centers' staff group (review.services_admin.STAFF_GROUP; the registry does not import review).
-CENTER_STAFF_GROUP = "中心工作人员"
+# Not the center staff's Staff2026ggzy: the password rule refuses a password holding the login.
+STAFF_PASSWORD = "Operator2026ggzy"
 
 
 def uscc(first17: str) -> str:
@@ -95,27 +95,15 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _staff(self) -> None:
-        """A platform operator for Django's admin (主体查询 across the province, read-only).
+        """A platform operator for Django's admin (主体查询 across the province, read-only), made
+        as production makes one (create_operator).
 
-        A real deployment grants model permissions to platform operators only, one by one: the
-        center staff group (中心工作人员, review.services_admin.STAFF_GROUP) holds none, since a
-        center's staff read subjects and files through the back-office, bounded by their center.
-        Earlier demos gave that group every registry and core view permission (and put this
-        account in it), which let any reviewer read the whole province; both are undone here, so
-        an existing demo database is repaired by the next `make run`."""
+        Earlier demos gave the center staff group (中心工作人员) every registry and core view
+        permission, which let any reviewer read the whole province: undone here, so an existing
+        demo database is repaired by the next `make run`."""
         for group in Group.objects.filter(name=CENTER_STAFF_GROUP):
             group.permissions.clear()
-        operator = Account.objects.filter(username=STAFF_USERNAME).first()
-        if operator is None:
-            operator = Account.objects.create_user(
-                STAFF_USERNAME, STAFF_PASSWORD, display_name="平台运维人员", is_staff=True
-            )
-        operator.groups.remove(*Group.objects.filter(name=CENTER_STAFF_GROUP))
-        operator.user_permissions.set(
-            Permission.objects.filter(
-                content_type__app_label__in=["registry", "core"], codename__startswith="view_"
-            )
-        )
+        operator_seed(username=STAFF_USERNAME, display_name="平台运维人员", password=STAFF_PASSWORD)
 
     def _unit_new(self) -> None:
         self._register(SubjectKind.UNIT, UNIT_NEW, "北京丰台示例科技有限公司")

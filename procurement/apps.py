@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class ProcurementConfig(AppConfig):
+    """采购业务: the agency's projects and lots at a center, venues, tender documents and the
+    statutory clock that every date in them is checked against."""
+
+    name = "procurement"
+    verbose_name = "采购业务"
+
+    def ready(self) -> None:
+        import procurement.tenders  # noqa: F401  (registers its WITHDRAW_BLOCKERS check)
+        from centers.menu import MenuItem, center_menu_add
+        from procurement import review_handlers, rules, venue_review_handlers
+
+        review_handlers.register()
+        venue_review_handlers.register()
+        # In the manual's order: 项目注册, 场地预约, 招标文件 (004 §3.1, 3.3, 3.5).
+        center_menu_add(MenuItem("procurement", "采购业务", "procurement:projects", rules.ROLES))
+        center_menu_add(MenuItem("venues", "场地预约", "procurement_venues:venues", rules.ROLES))
+        center_menu_add(MenuItem("tenders", "招标文件", "procurement_tenders:tenders", rules.ROLES))

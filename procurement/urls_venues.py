@@ -1,0 +1,21 @@
+"""The agency's venue pages at a center (`<center>` is the center's code), under /centers/:
+场地预约, 场地变更 and 场地使用信息 (004 §3.3, §3.4)."""
+
+from django.urls import path
+
+from procurement import views_venues as views
+
+app_name = "procurement_venues"
+
+urlpatterns = [
+    path("<slug:center>/venues/", views.venue_list, name="venues"),
+    path("<slug:center>/venues/usage/", views.venue_usage, name="usage"),
+    path("<slug:center>/venues/new/", views.venue_new, name="venue_new"),
+    path("<slug:center>/venues/new/<int:project>/", views.venue_book, name="venue_book"),
+    path("<slug:center>/venues/<int:pk>/", views.venue_detail, name="venue"),
+    path("<slug:center>/venues/<int:pk>/edit/", views.venue_edit, name="venue_edit"),
+    path("<slug:center>/venues/<int:pk>/submit/", views.venue_submit, name="venue_submit"),
+    path("<slug:center>/venues/<int:pk>/withdraw/", views.venue_withdraw, name="venue_withdraw"),
+    path("<slug:center>/venues/<int:pk>/delete/", views.venue_delete, name="venue_delete"),
+    path("<slug:center>/venues/<int:pk>/change/", views.venue_change, name="venue_change"),
+]

@@ -1,0 +1,149 @@
+"""Reads of rooms and bookings: always through one center, and an agency's through that agency.
+
+场地使用信息 (004 §3.3 注③) shows every room's held slots to any agency at the center, but names
+only the agency's own projects: another agency's booking is just 已被预约 until its announcement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from centers.models import Center, CenterSubject
+from core.errors import NotFound
+from procurement import venue_rules as rules
+from procurement.venue_models import Booking, BookingQuerySet, BookingStatus, Room
+
+USAGE_DAYS_MAX = 31
+
+
+@dataclass(frozen=True)
+class Occupied:
+    """A held slot of a room as the viewer may see it; project, lots and agency are empty (and the
+    booking's id None) where the viewer is another agency."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    status_label: str
+    mine: bool
+    booking_id: int | None = None
+    project: str = ""
+    lots: str = ""
+    agency: str = ""
+    is_change: bool = False
+
+    @property
+    def pending(self) -> bool:
+        return self.status == BookingStatus.SUBMITTED
+
+
+@dataclass(frozen=True)
+class RoomUsage:
+    room: Room
+    slots: list[Occupied] = field(default_factory=list)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def room_usage(
+    *, center: Center, first_day: dt.date, days: int = 7, agency: CenterSubject | None = None
+) -> list[RoomUsage]:
+    """场地使用信息: every room of the center with the slots held in `days` days from `first_day`
+    (local days), in order. `agency` is the viewing agency; None is the center's staff, who see
+    every project. Rooms out of use are listed only while they still hold a slot in the window.
+    Three queries, however many rooms and bookings."""
+    days = max(1, min(days, USAGE_DAYS_MAX))
+    start = _local_midnight(first_day)
+    end = _local_midnight(first_day + dt.timedelta(days=days))
+    held = (
+        Booking.objects.at(center)
+        .filter(rules.HOLDS_SLOT, starts_at__lt=end, ends_at__gt=start)
+        .select_related("project", "project__agency__subject")
+        .prefetch_related("lots")
+        .order_by("starts_at", "pk")
+    )
+    by_room: dict[int, list[Occupied]] = {}
+    for booking in held:
+        project = booking.project
+        mine = agency is not None and project.agency_id == agency.pk
+        shown = agency is None or mine
+        by_room.setdefault(booking.room_id, []).append(
+            Occupied(
+                starts_at=booking.starts_at,
+                ends_at=booking.ends_at,
+                status=booking.status,
+                status_label=booking.get_status_display(),
+                mine=mine,
+                booking_id=booking.pk if shown else None,
+                project=f"{project.name}（{project.code}）" if shown else "",
+                lots=rules.lots_text(lot.number for lot in booking.lots.all()) if shown else "",
+                agency=project.agency.subject.name if shown else "",
+                is_change=booking.is_change,
+            )
+        )
+    return [
+        RoomUsage(room=room, slots=by_room.get(room.pk, []))
+        for room in Room.objects.at(center).order_by("sort", "pk")
+        if room.active or room.pk in by_room
+    ]
+
+
+def rooms_for(*, center: Center, kind: str = "", include_inactive: bool = False) -> QuerySet[Room]:
+    """The rooms an agency may choose (in use), or, for staff, every room of the center."""
+    rooms = Room.objects.at(center)
+    if not include_inactive:
+        rooms = rooms.filter(active=True)
+    if kind:
+        rooms = rooms.filter(kind=kind)
+    return rooms.order_by("sort", "pk")
+
+
+def room_get(*, center: Center, pk: int) -> Room:
+    """One of the center's rooms, for its staff; another center's looks missing."""
+    room = Room.objects.at(center).filter(pk=pk).first()
+    if room is None:
+        raise NotFound()
+    return room
+
+
+def _agency_bookings(center: Center, agency: CenterSubject) -> BookingQuerySet:
+    return (
+        Booking.objects.at(center)
+        .filter(project__agency=agency)
+        .select_related("center", "project", "project__agency", "room", "previous_room")
+        .prefetch_related("lots")
+    )
+
+
+def bookings_for(
+    *, center: Center, agency: CenterSubject, status: str = "", project: int | None = None
+) -> QuerySet[Booking]:
+    """开标场地预约列表: the agency's bookings at the center (not the changes), newest first."""
+    bookings = _agency_bookings(center, agency).bookings()
+    if status in BookingStatus.values:
+        bookings = bookings.filter(status=status)
+    if project is not None:
+        bookings = bookings.filter(project_id=project)
+    return bookings
+
+
+def changes_for(*, center: Center, agency: CenterSubject, status: str = "") -> QuerySet[Booking]:
+    """开评标场地变更列表: the agency's change requests at the center, newest first."""
+    changes = _agency_bookings(center, agency).changes()
+    if status in BookingStatus.values:
+        changes = changes.filter(status=status)
+    return changes
+
+
+def booking_get_for(*, center: Center, agency: CenterSubject, pk: int) -> Booking:
+    """One of the agency's bookings or changes at the center; missing and someone else's look alike."""
+    booking = _agency_bookings(center, agency).filter(pk=pk).first()
+    if booking is None:
+        raise NotFound()
+    return booking

@@ -1,0 +1,70 @@
+"""What the procurement journeys (project, venue, tender, and the agency's whole way through them)
+share: the project's files, how a person fills a lot, ticks a lot, seals a document, and the
+dates a tender is typed with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from django.utils import timezone
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+from registry.samples import pdf_bytes
+from tests.e2e.agentparts import PIN, enter_pin, flash, start_signing
+
+# How a datetime-local input is typed.
+TYPED = "%Y-%m-%dT%H:%M"
+
+
+def project_files(folder: Path) -> dict[str, Path]:
+    """The project's two documents (采购计划, 委托代理协议) as real PDFs, keyed by slot."""
+    folder.mkdir(exist_ok=True)
+    made = {"approval": "政府采购计划.pdf", "entrustment": "委托代理协议.pdf"}
+    paths = {}
+    for slot, name in made.items():
+        paths[slot] = folder / name
+        paths[slot].write_bytes(pdf_bytes(slot))
+    return paths
+
+
+def fill_lot(page: Page, index: int, name: str, code: str, budget: str, deposit: str) -> None:
+    lot = page.locator("[data-lot]").nth(index)
+    lot.get_by_label("分包名称").fill(name)
+    lot.get_by_label("采购目录").fill(code)
+    lot.get_by_label("预算金额/最高限价（元）").fill(budget)
+    lot.get_by_label("保证金金额（元）").fill(deposit)
+    lot.get_by_label("评标办法").select_option(label="综合评分法")
+
+
+def lot_box(page: Page | Locator, number: int) -> Locator:
+    """A lot's checkbox (选择分包), named 「第N包 …」."""
+    return page.get_by_role("checkbox", name=re.compile(rf"^第{number}包"))
+
+
+def next_monday(hour: int) -> dt.datetime:
+    today = timezone.localdate()
+    day = today + dt.timedelta(days=7 - today.weekday())
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def seal_on_signing_page(
+    page: Page, context: BrowserContext, agent, unit: str, place: str, shot, name: str
+) -> None:
+    """「去签章（新窗口）」: the unit's seal at `place`, the PIN in the agent's window, back again."""
+    with context.expect_page() as opened:
+        page.get_by_role("link", name="去签章（新窗口）").first.click()
+    signing = opened.value
+    box = signing.locator("[data-agent-seal]")
+    box.locator(".js-seal").select_option(label=f"单位公章 · {unit}")
+    option = box.locator(".js-place option", has_text=place)
+    expect(option).to_have_count(1)
+    box.locator(".js-place").select_option(option.get_attribute("value"))
+    box.get_by_label("签署意见").fill("同意发布。")
+    popup = start_signing(signing, "签章", agent)
+    shot(popup, f"{name}-agent-pin")
+    enter_pin(popup, PIN)
+    expect(flash(signing)).to_contain_text("签章完成", timeout=15_000)
+    shot(signing, f"{name}-sealed")
+    signing.close()
