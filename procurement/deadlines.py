@@ -1,4 +1,5 @@
-"""The statutory clock: every time limit of a procurement by tender, as data, with the dates it gives.
+"""The statutory clock: every time limit of a government procurement (by tender, and the documents-to-
+-response limits of the other methods), as data, with the dates it gives.
 
 Each Rule says what it measures, its limit (calendar days, working days or years), its direction
 (the later act may come at the earliest N days after the event, must come within N days of it, or
@@ -76,6 +77,8 @@ UNIT_LABELS = {Unit.DAYS: "日", Unit.WORKING_DAYS: "个工作日", Unit.YEARS: 
 _GPL = "《中华人民共和国政府采购法》"
 _GPL_REGULATION = "《中华人民共和国政府采购法实施条例》"
 _ORDER_87 = "《政府采购货物和服务招标投标管理办法》（财政部令第87号）"
+_ORDER_74 = "《政府采购非招标采购方式管理办法》（财政部令第74号）"
+_CONSULTATION_RULES = "《政府采购竞争性磋商采购方式管理暂行办法》（财库〔2014〕214号）"
 _TENDER_LAW = "《中华人民共和国招标投标法》"
 _TENDER_REGULATION = "《中华人民共和国招标投标法实施条例》"
 
@@ -182,6 +185,23 @@ RECORDS = Rule(
     event="采购结束时间", subject="采购文件保存截止时间",
 )  # fmt: skip
 
+# --- government procurement by the methods other than tender -------------------------------------
+
+NEGOTIATION_RESPONSE = Rule(
+    key="negotiation_response", measures="谈判文件或询价通知书发出至首次响应文件提交截止",
+    count=3, unit=Unit.WORKING_DAYS, direction=Direction.AT_LEAST,
+    citation=f"{_ORDER_74}第十条",
+    statement="从谈判文件或者询价通知书发出之日起至供应商提交首次响应文件截止之日止不得少于3个工作日",
+    event="谈判文件或询价通知书发出时间", subject="首次响应文件提交截止时间",
+)  # fmt: skip
+CONSULTATION_RESPONSE = Rule(
+    key="consultation_response", measures="磋商文件发出至首次响应文件提交截止",
+    count=10, unit=Unit.DAYS, direction=Direction.AT_LEAST,
+    citation=f"{_CONSULTATION_RULES}第十条",
+    statement="从磋商文件发出之日起至供应商提交首次响应文件截止之日止不得少于10日",
+    event="磋商文件发出时间", subject="首次响应文件提交截止时间",
+)  # fmt: skip
+
 # --- construction projects (招标投标法 and its 实施条例) ------------------------------------------
 
 WORKS_BID_DEADLINE = Rule(
@@ -242,13 +262,36 @@ RULES: dict[str, Rule] = {
     for rule in (
         BID_DEADLINE, TENDER_NOTICE, DOCUMENTS_AVAILABLE, CLARIFICATION, CLARIFICATION_PREQUALIFICATION,
         EVALUATION_REPORT, AWARD_DECISION, AWARD_ANNOUNCEMENT, AWARD_NOTICE_PERIOD, TERMINATION_REFUND,
-        CHALLENGE, CHALLENGE_ANSWER, RECORDS,
+        CHALLENGE, CHALLENGE_ANSWER, RECORDS, NEGOTIATION_RESPONSE, CONSULTATION_RESPONSE,
         WORKS_BID_DEADLINE, WORKS_CLARIFICATION, WORKS_DOCUMENTS_ON_SALE, WORKS_OBJECTION,
         WORKS_OBJECTION_ANSWER, WORKS_CANDIDATES, WORKS_CANDIDATES_PERIOD,
     )
 }  # fmt: skip
 # The clarification rules, whose shortfall moves the deadline rather than refusing the clarification.
 POSTPONING = frozenset({CLARIFICATION.key, CLARIFICATION_PREQUALIFICATION.key, WORKS_CLARIFICATION.key})
+
+# The rule from a procurement document's issue to the moment bids or first responses are due, by
+# 采购方式 (procurement.models.ProcurementMethod's values). 单一来源 has none: one supplier
+# negotiates (政府采购法 art. 39), nothing is opened.
+RESPONSE_DEADLINE: dict[str, Rule] = {
+    "open": BID_DEADLINE,
+    "invited": BID_DEADLINE,
+    "negotiation": NEGOTIATION_RESPONSE,
+    "inquiry": NEGOTIATION_RESPONSE,
+    "consultation": CONSULTATION_RESPONSE,
+}
+
+
+# The methods whose document is a 招标文件, to which the tender rules (documents available for 5
+# working days, 87号令 art. 18) apply.
+TENDERING = frozenset({"open", "invited"})
+
+
+def response_deadline_rule(method: str) -> Rule | None:
+    """The limit between a project's procurement document and its bid (or first response)
+    deadline for `method`; None for a method with none."""
+    return RESPONSE_DEADLINE.get(method)
+
 
 # --- messages ---------------------------------------------------------------------------------------
 

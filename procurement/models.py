@@ -10,7 +10,7 @@ from django.db.models import Q
 
 
 class ProcurementMethod(models.TextChoices):
-    """采购方式, 政府采购法 art. 26 and 财政部令第74号 (竞争性磋商)."""
+    """采购方式, 政府采购法 art. 26 and 财库〔2014〕214号 (竞争性磋商)."""
 
     OPEN = "open", "公开招标"
     INVITED = "invited", "邀请招标"

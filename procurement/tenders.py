@@ -150,17 +150,21 @@ def opening_booking(lots: Sequence[Lot]) -> Booking | None:
     )
 
 
-def check_dates(details: TenderDetails, lots: Sequence[Lot], *, now: dt.datetime) -> None:
-    """The clock: 文件获取期 ≥ 5 working days, 20 days to the bid deadline, a future deadline, and
-    the opening room's time when one is booked. Each refusal names its field."""
+def check_dates(details: TenderDetails, lots: Sequence[Lot], *, method: str, now: dt.datetime) -> None:
+    """The clock: 文件获取期 ≥ 5 working days (招标 only), the method's limit to the bid deadline (招标: 20 days,
+    谈判/询价: 3 working days, 磋商: 10 days), a future deadline, and the opening room's time when
+    one is booked. Each refusal names its field."""
     start, until, deadline = details.documents_from, details.documents_until, details.bid_deadline
     if until <= start:
         order = rules.UNTIL_BEFORE_FROM.format(until=format_time(until), start=format_time(start))
         raise DomainError(order, field="documents_until")
-    refusal: str | None = deadlines.check(deadlines.DOCUMENTS_AVAILABLE, start, until)
+    refusal: str | None = None
+    if method in deadlines.TENDERING:
+        refusal = deadlines.check(deadlines.DOCUMENTS_AVAILABLE, start, until)
     if refusal:
         raise DomainError(refusal, field="documents_until")
-    refusal = deadlines.check(deadlines.BID_DEADLINE, start, deadline) or deadlines.check_opening_time(
+    rule = deadlines.response_deadline_rule(method)
+    refusal = (deadlines.check(rule, start, deadline) if rule else None) or deadlines.check_opening_time(
         deadline, now=now
     )
     if refusal:
@@ -302,7 +306,7 @@ def tender_create(
     _check_project(project, center, agency)
     lots = _check_lots(project, lots, None)
     _check_source(project, details, has_document=False)
-    check_dates(details, lots, now=now)
+    check_dates(details, lots, method=project.method, now=now)
     document = _make_document(actor, project, lots, details, now)
     with transaction.atomic():
         tender = TenderDocument.objects.create(
@@ -348,7 +352,7 @@ def tender_update(
     lots = _check_lots(project, lots, tender)
     keep = details.source == TenderSource.UPLOAD and not details.pdf and tender.source == TenderSource.UPLOAD
     _check_source(project, details, has_document=keep)
-    check_dates(details, lots, now=now)
+    check_dates(details, lots, method=project.method, now=now)
     document = tender.document if keep else _make_document(actor, project, lots, details, now)
     with transaction.atomic():
         locked = _locked(tender)
@@ -387,7 +391,7 @@ def tender_submit(*, actor: Actor, tender: TenderDocument, now: dt.datetime | No
             documents_until=locked.documents_until,
             bid_deadline=locked.bid_deadline,
         )
-        check_dates(details, lots, now=now)
+        check_dates(details, lots, method=locked.project.method, now=now)
         signature = tender_seal(locked)
         if signature is None:
             raise DomainError(rules.NOT_SEALED.format(name=locked.agency.subject.name))

@@ -15,9 +15,10 @@ from django.utils import timezone
 from centers.models import Center
 from core.audit import Actor, audit_log
 from core.errors import DomainError, NotFound
+from procurement import deadlines, venue_selectors
 from procurement import venue_rules as rules
 from procurement.models import Lot, Project, ProjectStatus
-from procurement.venue_models import Booking, Room
+from procurement.venue_models import Booking, Room, RoomKind
 
 # The names PostgreSQL reports when a write breaks the rules (migration 0002, venue_models).
 OVERLAP_CONSTRAINT = "booking_room_no_overlap"
@@ -75,6 +76,31 @@ def in_future(room: Room, starts_at: dt.datetime, now: dt.datetime, *, field: st
             ),
             field=field,
         )
+
+
+def opening_lawful(
+    project: Project,
+    room: Room,
+    lots: Sequence[Lot],
+    starts_at: dt.datetime,
+    now: dt.datetime,
+    *,
+    field: str | None,
+) -> None:
+    """An 开标室 slot starts at the bid deadline (87号令 art. 39), so it keeps the method's limit from
+    the documents' issue (政府采购法 art. 35 for 招标), refused with the article and the earliest time."""
+    if room.kind != RoomKind.OPENING:
+        return
+    issued = venue_selectors.documents_issued_from(lots)
+    rule = deadlines.response_deadline_rule(project.method)
+    refusal = deadlines.check(rule, issued or now, starts_at) if rule else None
+    if refusal:
+        context = (
+            rules.OPENING_FROM_ISSUED.format(at=deadlines.format_time(issued))
+            if issued
+            else rules.OPENING_FROM_NOW
+        )
+        raise DomainError(context + refusal, field=field)
 
 
 def clean_text(text: str) -> str:

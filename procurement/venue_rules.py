@@ -82,6 +82,14 @@ NOTE_LIMIT = 500
 NOTE_TOO_LONG = "备注和变更原因不能超过500个字。"
 TIME_LABELS: dict[str, str] = {RoomKind.OPENING: "开标时间", RoomKind.EVALUATION: "评标开始时间"}
 NOT_IN_FUTURE = "{label}必须晚于当前时间（现在是 {now}），请重新选择。"
+# 开标室: the opening is the moment bids are due (87号令 art. 39), so the method's limit from the
+# procurement documents' issue to that moment (procurement.deadlines) holds for the booking too.
+_OPENING_IS_DEADLINE = (
+    "开标时间即提交投标（响应）文件的截止时间（《政府采购货物和服务招标投标管理办法》第三十九条）"
+)
+OPENING_FROM_NOW = _OPENING_IS_DEADLINE + "，本项目的采购文件尚未发出，最早自现在起发出。"
+OPENING_FROM_ISSUED = _OPENING_IS_DEADLINE + "，本项目的采购文件自 {at} 起发出。"
+OPENING_EARLIEST_HINT = "本项目为{method}：开标时间最早可定于 {earliest}（{citation}：{limit}）{note}。"
 PROJECT_NOT_APPROVED = "项目「{name}」当前状态为「{status}」，项目注册审核通过后才能预约场地。"
 LOTS_REQUIRED = "请至少选择一个分包。"
 LOT_NOT_OF_PROJECT = "所选分包不属于项目「{name}」，请重新选择。"

@@ -7,14 +7,18 @@ only the agency's own projects: another agency's booking is just 已被预约 un
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from centers.models import Center, CenterSubject
 from core.errors import NotFound
+from procurement import deadlines
 from procurement import venue_rules as rules
+from procurement.models import Lot, Project
+from procurement.tender_models import TenderDocument, TenderStatus
 from procurement.venue_models import Booking, BookingQuerySet, BookingStatus, Room
 
 USAGE_DAYS_MAX = 31
@@ -147,3 +151,36 @@ def booking_get_for(*, center: Center, agency: CenterSubject, pk: int) -> Bookin
     if booking is None:
         raise NotFound()
     return booking
+
+
+def documents_issued_from(lots: Sequence[Lot]) -> dt.datetime | None:
+    """When the lots' procurement documents are issued: the earliest 文件获取开始时间 of a submitted
+    tender document covering any of them; None while none is submitted (a draft's date may move)."""
+    found = TenderDocument.objects.filter(lots__in=list(lots), status=TenderStatus.SUBMITTED).aggregate(
+        first=Min("documents_from")
+    )
+    return found["first"]
+
+
+def opening_earliest(project: Project, lots: Sequence[Lot], now: dt.datetime) -> deadlines.Limit | None:
+    """The earliest lawful opening for the lots, by the project's method, counted from the documents'
+    issue or, while they are not issued, from now (they cannot be issued earlier); None for a method
+    with no such limit (单一来源)."""
+    rule = deadlines.response_deadline_rule(project.method)
+    if rule is None:
+        return None
+    return deadlines.limit_for(rule, documents_issued_from(lots) or now)
+
+
+def opening_hint(project: Project, lots: Sequence[Lot], now: dt.datetime | None = None) -> str:
+    """「本项目为公开招标：开标时间最早可定于 …」 beside a booking's time, or "" for a method with no limit."""
+    limit = opening_earliest(project, lots, now or timezone.now())
+    if limit is None:
+        return ""
+    return rules.OPENING_EARLIEST_HINT.format(
+        method=project.get_method_display(),
+        earliest=limit.earliest_text,
+        citation=limit.rule.citation,
+        limit=limit.rule.limit_text,
+        note=limit.note,
+    )

@@ -66,6 +66,7 @@ def booking_create(
             ends_at=checks.slot_end(room, starts_at, duration, now),
             note=note,
         )
+        checks.opening_lawful(locked_project, room, chosen, starts_at, now, field="starts_at")
         checks.lots_free(chosen, room, None)
         checks.slot_free(booking)
         booking.save()
@@ -99,6 +100,7 @@ def booking_update(
         locked.starts_at = starts_at
         locked.ends_at = checks.slot_end(locked.room, starts_at, duration, now)
         locked.note = note
+        checks.opening_lawful(project, locked.room, chosen, starts_at, now, field="starts_at")
         checks.lots_free(chosen, locked.room, locked)
         checks.slot_free(locked)
         locked.save(update_fields=["room", "starts_at", "ends_at", "note", "updated_at"])
@@ -119,6 +121,7 @@ def booking_submit(*, actor: Actor, booking: Booking, now: dt.datetime | None = 
         chosen = checks.lots_of(project, list(locked.lots.all()))
         locked.room = checks.room_of(locked.center_id, locked.room, lock=True)
         checks.in_future(locked.room, locked.starts_at, now)
+        checks.opening_lawful(project, locked.room, chosen, locked.starts_at, now, field=None)
         checks.lots_free(chosen, locked.room, locked)
         checks.slot_free(locked)
         locked.status = after
@@ -212,6 +215,7 @@ def booking_change_request(
         if new_room.kind != locked.room.kind:
             raise DomainError(rules.CHANGE_KIND.format(kind=locked.room.get_kind_display()), field="room")
         ends_at = checks.slot_end(new_room, starts_at, duration, now)
+        checks.opening_lawful(project, new_room, list(locked.lots.all()), starts_at, now, field="starts_at")
         if (new_room.pk, starts_at, ends_at) == (locked.room_id, locked.starts_at, locked.ends_at):
             raise DomainError(rules.CHANGE_NOTHING)
         change = Booking(

@@ -61,9 +61,8 @@ def _form_page(
     tender: TenderDocument | None,
     status: int = 200,
 ) -> HttpResponse:
-    context = center_context(
-        request, MENU, form=form, project=project, tender=tender, rule=deadlines.BID_DEADLINE.key
-    )
+    rule = deadlines.response_deadline_rule(project.method)
+    context = center_context(request, MENU, form=form, project=project, tender=tender, rule=rule)
     return render(request, "procurement/tender_form.html", context, status=status)
 
 

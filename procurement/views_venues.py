@@ -32,7 +32,7 @@ from procurement.forms_venues import (
 )
 from procurement.models import Project, ProjectStatus
 from procurement.rules import ROLES
-from procurement.venue_models import Booking, BookingStatus
+from procurement.venue_models import Booking, BookingStatus, RoomKind
 from registry.auth import actor_for
 
 MENU = "venues"
@@ -181,6 +181,7 @@ def _form_page(
         booking=booking,
         action=action,
         saved=saved,
+        opening_hint=venue_selectors.opening_hint(project, list(project.lots.all())),
         **usage_context(request, window),
     )
     return render(request, "procurement/venue_form.html", context, status=status)
@@ -363,6 +364,9 @@ def venue_change(request: CenterRequest, pk: int) -> HttpResponse:
         booking=booking,
         lots=list(booking.lots.all()),
         slot=rules.slot_text(booking.room, booking.starts_at, booking.ends_at),
+        opening_hint=venue_selectors.opening_hint(booking.project, list(booking.lots.all()))
+        if booking.room.kind == RoomKind.OPENING
+        else "",
         **usage_context(request, window),
     )
     return render(request, "procurement/venue_change.html", context, status=status)

@@ -150,7 +150,8 @@ def test_agency_picks_its_role_registers_books_makes_the_tender_and_clarifies(
     project.refresh_from_db()
     assert project.status == ProjectStatus.APPROVED
 
-    # 4. 场地预约 → 新增开标场地 for both lots; a time that has passed is refused, input kept.
+    # 4. 场地预约 → 新增开标场地 for both lots; a time that has passed, and one too early for art. 35,
+    # are refused, input kept.
     side_link(page, "场地预约")
     page.get_by_role("link", name="新增开标场地").click()
     card = page.locator("[data-project]", has_text=PROJECT)
@@ -172,6 +173,17 @@ def test_agency_picks_its_role_registers_books_makes_the_tender_and_clarifies(
     expect(field(page, "备注")).to_have_value("需要投影仪和录音设备")
     expect(lot_box(page, 2)).to_be_checked()
     shot(page, "venue-time-in-the-past-refused")
+    assert not Booking.objects.exists()
+    # Ten days on is refused too: the opening is the bid deadline (87号令 art. 39), at least 20 days
+    # after the documents are issued (政府采购法 art. 35), which the form says before anyone types.
+    expect(page.locator(".js-opening-hint")).to_contain_text("开标时间最早可定于")
+    ten_days = timezone.localdate() + dt.timedelta(days=10)
+    field(page, "使用日期").fill(f"{ten_days:%Y-%m-%d}")
+    submit(page, "提交信息")
+    expect(field_error(page, "start")).to_contain_text(venue_rules.OPENING_FROM_NOW)
+    expect(field_error(page, "start")).to_contain_text("《中华人民共和国政府采购法》第三十五条")
+    expect(field(page, "备注")).to_have_value("需要投影仪和录音设备")
+    shot(page, "venue-too-early-refused-with-article")
     assert not Booking.objects.exists()
 
     # 5. The opening day: 场地使用信息 beside the form turns to its week; 「提交信息」.
@@ -241,8 +253,8 @@ def test_agency_picks_its_role_registers_books_makes_the_tender_and_clarifies(
     seal_on_signing_page(page, context, agent, AGENCY, PLACE, shot, "clarification")
     page.get_by_role("link", name="我已签章，刷新状态").first.click()
     accept_confirm(page)
-    submit = page.locator("form", has=page.get_by_role("button", name="确认提交")).last
-    submit.get_by_role("button", name="确认提交").click()
+    confirm = page.locator("form", has=page.get_by_role("button", name="确认提交")).last
+    confirm.get_by_role("button", name="确认提交").click()
     expect(page.locator("main")).to_contain_text("第1次澄清")
     shot(page, "clarification-submitted")
     assert tender.clarifications.get().status == "submitted"

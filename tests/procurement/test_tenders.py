@@ -4,12 +4,14 @@ The dates are fixed (tender_factories: prepared on Monday 1 June 2026, documents
 2 June 09:00) so that each clock refusal's computed date is worked out here by hand.
 """
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
 from core.errors import DomainError
 from core.models import AuditEntry
-from procurement import deadlines, services, tenders
+from procurement import deadlines, services, tenders, venue_rules, venues
 from procurement import tender_rules as rules
 from procurement.clarifications import clarification_create, clarification_submit
 from procurement.models import ProjectStatus
@@ -22,12 +24,20 @@ from tests.procurement.tender_factories import (
     DEADLINE,
     FROM,
     NOW,
+    UNTIL,
     details,
     local,
     make_tender,
     seal_as_agency,
 )
-from tests.procurement.venue_factories import approved_booking, approved_project, at, center_admin, make_room
+from tests.procurement.venue_factories import (
+    approved_booking,
+    approved_project,
+    at,
+    center_admin,
+    from_today,
+    make_room,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -341,7 +351,7 @@ def test_a_real_approved_opening_room_booking_fixes_the_bid_deadline(agency, pro
     account, entry = agency
     admin = center_admin(entry.center)
     room = make_room(admin, entry.center)
-    # A room booked (and approved) for 40 days from today at 09:00, for the project's first lot.
+    # A room booked (and approved) 40 days after the first lawful opening day, for the first lot.
     booking = approved_booking(account, project, room, at(40, 9), changde_reviewer)
     assert tenders.opening_booking(list(project.lots.all())) == booking
     start, deadline = at(2, 9), at(40, 9, 30)
@@ -368,3 +378,76 @@ def test_a_real_approved_opening_room_booking_fixes_the_bid_deadline(agency, pro
         bid_deadline=booking.starts_at,
     )
     assert tender.bid_deadline == booking.starts_at
+
+
+# --- the documents-to-deadline limit of each method -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, rule",
+    [
+        ("open", deadlines.BID_DEADLINE),
+        ("negotiation", deadlines.NEGOTIATION_RESPONSE),
+        ("inquiry", deadlines.NEGOTIATION_RESPONSE),
+        ("consultation", deadlines.CONSULTATION_RESPONSE),
+    ],
+)
+def test_the_deadline_keeps_the_methods_own_limit(agency, project, method, rule):
+    lots = list(project.lots.all())
+    earliest = deadlines.earliest(rule, FROM)
+    until = min(UNTIL, earliest)
+    short = details(documents_until=until, bid_deadline=earliest - dt.timedelta(minutes=1))
+    refused = refusal(tenders.check_dates, short, lots, method=method, now=NOW)
+    assert refused.message == deadlines.check(rule, FROM, earliest - dt.timedelta(minutes=1))
+    assert refused.field == "bid_deadline"
+    tenders.check_dates(details(documents_until=until, bid_deadline=earliest), lots, method=method, now=NOW)
+
+
+def test_a_single_source_document_has_no_documents_to_deadline_limit(agency, project):
+    soon = local(2026, 6, 10, 9)
+    tenders.check_dates(details(bid_deadline=soon), list(project.lots.all()), method="single_source", now=NOW)
+
+
+def test_changing_the_opening_counts_from_the_issued_documents(agency, project, changde_reviewer, key):
+    """Once the tender document is submitted, an opening room's change counts art. 35 from its
+    文件获取开始时间, not from now."""
+    account, entry = agency
+    room = make_room(center_admin(entry.center), entry.center)
+    issued = from_today(1, 9)
+    opening = deadlines.earliest(deadlines.BID_DEADLINE, issued)
+    booking = approved_booking(
+        account, project, room, opening, changde_reviewer, lots=list(project.lots.all())
+    )
+    tender = make_tender(
+        account,
+        entry,
+        project,
+        now=timezone.now(),
+        documents_from=issued,
+        documents_until=from_today(12, 17),
+        bid_deadline=opening,
+    )
+    seal_as_agency(account, tender.document, key)
+    tenders.tender_submit(actor=unit_actor(account), tender=tender, now=timezone.now())
+    earlier = opening - dt.timedelta(days=1)
+    refused = refusal(
+        venues.booking_change_request,
+        actor=unit_actor(account),
+        booking=booking,
+        room=room,
+        starts_at=earlier,
+        duration=dt.timedelta(hours=2),
+        reason="采购人要求提前开标",
+    )
+    assert refused.message == venue_rules.OPENING_FROM_ISSUED.format(
+        at=deadlines.format_time(issued)
+    ) + deadlines.check(deadlines.BID_DEADLINE, issued, earlier)
+    later = venues.booking_change_request(
+        actor=unit_actor(account),
+        booking=booking,
+        room=room,
+        starts_at=opening + dt.timedelta(days=7),
+        duration=dt.timedelta(hours=2),
+        reason="澄清后投标截止时间顺延",
+    )
+    assert later.original_id == booking.pk

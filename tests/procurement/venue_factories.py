@@ -20,8 +20,20 @@ from tests.procurement.factories import make_project
 HOUR = dt.timedelta(hours=1)
 
 
+# The first day an opening may be booked today for a project by tender: the documents can be issued
+# now at the earliest, and the opening (the bid deadline) comes 20 days later (政府采购法 art. 35) at
+# the same time of day or after; day 21 at any hour is past that.
+LAWFUL = 21
+
+
 def at(days: int, hour: int = 9, minute: int = 0) -> dt.datetime:
-    """A local time `days` days from today: the booking times a user would type."""
+    """A local time `days` days after the first lawful opening day (LAWFUL days from today): the
+    booking times a user would type. Tests about the art. 35 refusal itself use `from_today`."""
+    return from_today(LAWFUL + days, hour, minute)
+
+
+def from_today(days: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    """A local time `days` days from today."""
     day = timezone.localdate() + dt.timedelta(days=days)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
