@@ -95,6 +95,7 @@ def usage_context(request: CenterRequest, window: Window) -> dict[str, object]:
         "window": window,
         "grid": window.grid(usages),
         "usage_url": reverse("procurement_venues:usage", kwargs={"center": request.center.code}),
+        "venues_url": reverse("procurement_venues:venues", kwargs={"center": request.center.code}),
         "views": VIEWS,
     }
 

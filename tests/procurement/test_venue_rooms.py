@@ -144,6 +144,13 @@ def test_the_usage_view_shows_every_room_with_its_held_slots_in_few_queries(
     staff_view = venue_selectors.room_usage(center=changde, first_day=first_day, days=7)
     staff_slots = next(row.slots for row in staff_view if row.room.pk == room.pk)
     assert [slot.agency for slot in staff_slots] == ["常德招标代理有限公司", "另一家招标代理有限公司"]
+    # What the grid shows, in local time: the agency's own slot, another's hidden one; to staff, the
+    # approved slot and the one waiting for review.
+    assert (mine_slot.times, mine_slot.tone, their_slot.tone) == ("09:00–11:00", "info", "muted")
+    assert [(slot.times, slot.tone) for slot in staff_slots] == [
+        ("09:00–11:00", "ok"),
+        ("13:00–15:00", "warn"),
+    ]
 
 
 def test_a_room_out_of_use_shows_in_the_usage_view_only_while_it_holds_a_slot(
