@@ -6,6 +6,7 @@ services as an aware start and a duration in the center's time zone (TIME_ZONE).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
@@ -99,6 +100,17 @@ class SlotForm(forms.Form):
         start = timezone.localtime(booking.starts_at)
         minutes = int((booking.ends_at - booking.starts_at).total_seconds()) // 60
         return {"room": booking.room_id, "day": start.date(), "start": start.time(), "duration": minutes}
+
+    @staticmethod
+    def asked_initial(query: Any) -> dict[str, Any]:
+        """The day and start a link asks for (?day=2027-01-05&start=09:30: the tender page's 「申请场地
+        变更」 after a clarification moved the bid deadline); what does not parse is left out."""
+        asked: dict[str, Any] = {}
+        with contextlib.suppress(ValueError):
+            asked["day"] = dt.date.fromisoformat(str(query.get("day", ""))[:10])
+        with contextlib.suppress(ValueError):
+            asked["start"] = dt.time.fromisoformat(str(query.get("start", ""))[:5])
+        return asked
 
     def starts_at(self) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(self.cleaned_data["day"], self.cleaned_data["start"]))

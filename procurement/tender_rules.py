@@ -45,6 +45,13 @@ TENDER_SUBMITTED = "招标文件已提交，不能再修改；如需澄清或修
 CLARIFICATION_CREATED = "第{number}次澄清已保存，尚未提交。请签章后「确认提交」。"
 CLARIFICATION_SUBMITTED = "第{number}次澄清已提交。"
 CLARIFICATION_MOVED = "第{number}次澄清已提交，投标截止时间（开标时间）顺延至 {deadline}。"
+# 87号令 art. 39: the opening is at the bid deadline, so a deadline a clarification moved takes the
+# booked 开标室 with it — through a 场地变更, which the center reviews.
+OPENING_TO_MOVE = (
+    "投标截止时间现为 {deadline}，开标应当在同一时间进行（《政府采购货物和服务招标投标管理办法》第三十九条），"
+    "已预约的开标场地仍为 {slot}。请申请场地变更，将开标时间改至 {deadline}。"
+)
+OPENING_CHANGE_WAITING = "场地变更（改至 {slot}）已提交，待交易中心审核。"
 
 TENDER_TITLE = "{code} {name} 招标文件"
 CLARIFICATION_TITLE = "{code} {name} 第{number}次澄清"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from centers.models import Center, CenterSubject
 from core.errors import NotFound
-from procurement.models import Project, ProjectStatus
-from procurement.tender_models import Clarification, TenderDocument
+from procurement.models import Lot, Project, ProjectStatus
+from procurement.tender_models import Clarification, TenderDocument, TenderStatus
+from procurement.venue_models import Booking, BookingStatus, RoomKind
 
 
 def tenders_for(*, center: Center, agency: CenterSubject) -> QuerySet[TenderDocument]:
@@ -62,3 +66,39 @@ def approved_project_get_for(*, center: Center, agency: CenterSubject, pk: int) 
     if project is None:
         raise NotFound()
     return project
+
+
+def opening_booking(lots: Sequence[Lot]) -> Booking | None:
+    """The approved 开标室 booking of any of `lots`, whose start is the opening time."""
+    return (
+        Booking.objects.bookings()
+        .filter(status=BookingStatus.APPROVED, room__kind=RoomKind.OPENING, lots__in=list(lots))
+        .select_related("room")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class OpeningToMove:
+    """The approved 开标室 booking whose time is no longer the bid deadline (a clarification moved
+    it), and the 场地变更 waiting for review to that deadline, if one is."""
+
+    booking: Booking
+    change: Booking | None
+
+
+def opening_to_move(tender: TenderDocument) -> OpeningToMove | None:
+    """None while the submitted tender document's lots open at its bid deadline (87号令 art. 39),
+    or while no opening room is booked for them."""
+    if tender.status != TenderStatus.SUBMITTED:
+        return None
+    booking = opening_booking(list(tender.lots.all()))
+    if booking is None or booking.starts_at == tender.bid_deadline:
+        return None
+    change = (
+        booking.changes.filter(status=BookingStatus.SUBMITTED, starts_at=tender.bid_deadline)
+        .select_related("room")
+        .first()
+    )
+    return OpeningToMove(booking=booking, change=change)

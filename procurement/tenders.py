@@ -26,7 +26,7 @@ from procurement import tender_rules as rules
 from procurement.deadlines import format_time
 from procurement.models import Lot, Project, ProjectStatus
 from procurement.tender_models import TenderDocument, TenderSource, TenderStatus
-from procurement.venue_models import Booking, BookingStatus, RoomKind
+from procurement.tender_selectors import opening_booking
 from registry.models import SubjectKind
 from signing import imports as signing_imports
 from signing import services as signing_services
@@ -138,16 +138,6 @@ def _check_source(project: Project, details: TenderDetails, has_document: bool) 
             raise DomainError(rules.FACTORS_NOT_100.format(total=total), field="factors")
     elif not details.pdf and not has_document:
         raise DomainError(rules.UPLOAD_REQUIRED, field="pdf")
-
-
-def opening_booking(lots: Sequence[Lot]) -> Booking | None:
-    """The approved 开标室 booking of any of `lots`, whose start is the opening time."""
-    return (
-        Booking.objects.bookings()
-        .filter(status=BookingStatus.APPROVED, room__kind=RoomKind.OPENING, lots__in=list(lots))
-        .order_by("starts_at")
-        .first()
-    )
 
 
 def check_dates(details: TenderDetails, lots: Sequence[Lot], *, method: str, now: dt.datetime) -> None:

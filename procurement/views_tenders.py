@@ -3,16 +3,19 @@ one service does the work, a refusal is shown on the same page with the input ke
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from centers.views_base import CenterRequest, role_page
 from centers.views_profile import center_context
 from core.errors import DomainError, NotFound
-from procurement import clarifications, deadlines, tender_selectors, tenders
+from procurement import clarifications, deadlines, tender_selectors, tenders, venue_rules
 from procurement import tender_rules as rules
 from procurement.forms_tenders import ClarificationForm, TenderForm
 from procurement.models import Project
@@ -134,8 +137,34 @@ def tender_detail(request: CenterRequest, pk: int) -> HttpResponse:
         seal=tenders.tender_seal(tender),
         clarifications=listed,
         draft=tender.status == TenderStatus.DRAFT,
+        **_opening_context(tender),
     )
     return render(request, "procurement/tender_detail.html", context)
+
+
+def _opening_context(tender: TenderDocument) -> dict[str, object]:
+    """A booked opening the bid deadline has moved away from: what to tell, and the 场地变更 form
+    filled in with the deadline."""
+    moving = tender_selectors.opening_to_move(tender)
+    if moving is None:
+        return {}
+    booking = moving.booking
+    deadline = timezone.localtime(tender.bid_deadline)
+    if moving.change is not None:
+        change = moving.change
+        return {
+            "opening_waiting": rules.OPENING_CHANGE_WAITING.format(
+                slot=venue_rules.slot_text(change.room, change.starts_at, change.ends_at)
+            )
+        }
+    url = reverse("procurement_venues:venue_change", kwargs={"center": tender.center.code, "pk": booking.pk})
+    return {
+        "opening_to_move": rules.OPENING_TO_MOVE.format(
+            deadline=deadlines.format_time(deadline),
+            slot=venue_rules.slot_text(booking.room, booking.starts_at, booking.ends_at),
+        ),
+        "opening_change_url": f"{url}?{urlencode({'day': f'{deadline:%Y-%m-%d}', 'start': f'{deadline:%H:%M}'}, safe=':')}",
+    }
 
 
 @require_POST

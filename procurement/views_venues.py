@@ -337,7 +337,10 @@ def venue_change(request: CenterRequest, pk: int) -> HttpResponse:
         return redirect(_url(booking))
     rooms = venue_selectors.rooms_for(center=request.center, kind=booking.room.kind)
     form = ChangeForm(
-        request.POST or None, initial=ChangeForm.slot_initial(booking), booking=booking, rooms=rooms
+        request.POST or None,
+        initial={**ChangeForm.slot_initial(booking), **ChangeForm.asked_initial(request.GET)},
+        booking=booking,
+        rooms=rooms,
     )
     status = 200
     if request.method == "POST":

@@ -25,7 +25,7 @@ from centers import rules as center_rules
 from centers.grants import permissions_grant
 from centers.models import SubjectType
 from democa import issuing
-from procurement import deadlines, venue_rules
+from procurement import deadlines, tender_rules, venue_rules
 from procurement import rules as project_rules
 from procurement.forms_venues import room_label
 from procurement.models import Project, ProjectStatus
@@ -245,9 +245,12 @@ def test_agency_picks_its_role_registers_books_makes_the_tender_and_clarifies(
     tender = TenderDocument.objects.get()
     assert tender.status == "submitted"
 
-    # 10. 第1次澄清: made, sealed, submitted.
+    # 10. 第1次澄清, which may affect the bids, moves the deadline a week on: made, sealed, submitted.
+    moved_to = opening + dt.timedelta(days=7)
     page.get_by_role("link", name="新增答疑文件").click()
     field(page, "澄清或修改内容").fill("第1包交货地点更正为：常德市第一中学新校区。")
+    page.get_by_label("可能影响投标文件编制").check()
+    field(page, "新的投标截止时间（开标时间）").fill(moved_to.strftime(TYPED))
     button(page, "保存").click()
     expect(page.locator("main")).to_contain_text("第1次澄清")
     seal_on_signing_page(page, context, agent, AGENCY, PLACE, shot, "clarification")
@@ -260,3 +263,25 @@ def test_agency_picks_its_role_registers_books_makes_the_tender_and_clarifies(
     assert tender.clarifications.get().status == "submitted"
     booking.refresh_from_db()
     assert booking.status == BookingStatus.APPROVED
+
+    # 11. The opening moves with the deadline (87号令 art. 39): the page says so and leads to the
+    # 场地变更, filled in with the new time; the agency gives the reason and submits it for review.
+    room = Room.objects.at(changde).get(name=ROOM)
+    expect(page.locator(".alert-warning")).to_contain_text(
+        tender_rules.OPENING_TO_MOVE.format(
+            deadline=deadlines.format_time(moved_to),
+            slot=venue_rules.slot_text(room, booking.starts_at, booking.ends_at),
+        )
+    )
+    shot(page, "opening-to-move")
+    page.get_by_role("link", name="申请场地变更").click()
+    expect(field(page, "变更后日期")).to_have_value(f"{moved_to:%Y-%m-%d}")
+    expect(field(page, "变更后开标时间")).to_have_value(f"{moved_to:%H:%M}")
+    field(page, "变更原因").fill("第1次澄清顺延投标截止时间，开标时间随之顺延。")
+    submit(page, "提交信息")
+    expect(flash(page)).to_contain_text(venue_rules.CHANGE_REQUESTED.format(center=changde.name))
+    shot(page, "opening-change-submitted")
+    change = booking.changes.get()
+    assert change.starts_at == moved_to and change.status == BookingStatus.SUBMITTED
+    page.goto(f"/centers/{changde.code}/tenders/{tender.pk}/")
+    expect(page.locator(".alert-info")).to_contain_text("场地变更（改至")

@@ -1,0 +1,123 @@
+"""A clarification that moves the bid deadline takes the opening with it (87号令 art. 39): the tender
+document's page says the booked 开标室 is still at the old time and leads to a 场地变更 filled in with
+the new deadline; while that change waits it says so, and once approved nothing is left to move."""
+
+import datetime as dt
+import html
+
+import pytest
+from django.utils import timezone
+
+from procurement import deadlines, tender_selectors, tenders, venue_rules, venues
+from procurement import tender_rules as rules
+from procurement.clarifications import clarification_create, clarification_submit
+from tests.centers.factories import trust_center_cas, unit_key, use_own_tsa
+from tests.centers.people_factories import decide, unit_actor
+from tests.procurement.tender_factories import make_tender, seal_as_agency
+from tests.procurement.venue_factories import approved_booking, center_admin, from_today, make_room
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def key(db, tmp_path, settings, agency):
+    use_own_tsa(settings)
+    trusted = trust_center_cas(tmp_path / "trust")
+    return unit_key(trusted["demo-rsa"], agency[0])
+
+
+def page(client, url: str) -> str:
+    answer = client.get(url)
+    assert answer.status_code == 200
+    return html.unescape(answer.content.decode())
+
+
+def test_a_moved_deadline_leads_to_the_room_change_and_is_settled_when_it_is_approved(
+    agency, project, changde_reviewer, key, certificate_client
+):
+    account, entry = agency
+    client = certificate_client(account)
+    room = make_room(center_admin(entry.center), entry.center)
+    issued = from_today(1, 9)
+    opening = deadlines.earliest(deadlines.BID_DEADLINE, issued)
+    lots = list(project.lots.all())
+    booking = approved_booking(account, project, room, opening, changde_reviewer, lots=lots)
+    tender = make_tender(
+        account,
+        entry,
+        project,
+        now=timezone.now(),
+        documents_from=issued,
+        documents_until=from_today(12, 17),
+        bid_deadline=opening,
+    )
+    seal_as_agency(account, tender.document, key)
+    tender = tenders.tender_submit(actor=unit_actor(account), tender=tender, now=timezone.now())
+    url = f"/centers/{entry.center.code}/tenders/{tender.pk}/"
+    assert tender_selectors.opening_to_move(tender) is None
+    assert "申请场地变更" not in page(client, url)
+
+    # 第1次澄清 moves the deadline a week on.
+    moved_to = opening + dt.timedelta(days=7)
+    clarification = clarification_create(
+        actor=unit_actor(account),
+        tender=tender,
+        affects_bids=True,
+        content="第1包技术参数修改。",
+        new_bid_deadline=moved_to,
+        now=timezone.now(),
+    )
+    seal_as_agency(account, clarification.document, key)
+    clarification_submit(actor=unit_actor(account), clarification=clarification, now=timezone.now())
+    tender.refresh_from_db()
+    assert tender.bid_deadline == moved_to
+
+    moving = tender_selectors.opening_to_move(tender)
+    assert moving is not None and moving.booking == booking and moving.change is None
+    shown = page(client, url)
+    assert (
+        rules.OPENING_TO_MOVE.format(
+            deadline=deadlines.format_time(moved_to),
+            slot=venue_rules.slot_text(room, booking.starts_at, booking.ends_at),
+        )
+        in shown
+    )
+    local = timezone.localtime(moved_to)
+    change_url = (
+        f"/centers/{entry.center.code}/venues/{booking.pk}/change/?day={local:%Y-%m-%d}&start={local:%H:%M}"
+    )
+    assert f'href="{change_url}"' in shown
+
+    # The change form comes filled in with the new deadline.
+    form = page(client, change_url)
+    assert f'value="{local:%Y-%m-%d}"' in form and f'value="{local:%H:%M}"' in form
+
+    change = venues.booking_change_request(
+        actor=unit_actor(account),
+        booking=booking,
+        room=room,
+        starts_at=moved_to,
+        duration=booking.ends_at - booking.starts_at,
+        reason="第1次澄清顺延投标截止时间",
+    )
+    waiting = tender_selectors.opening_to_move(tender)
+    assert waiting is not None and waiting.change == change
+    assert rules.OPENING_CHANGE_WAITING.format(
+        slot=venue_rules.slot_text(room, change.starts_at, change.ends_at)
+    ) in page(client, url)
+
+    decide(changde_reviewer, change, approve=True)
+    assert tender_selectors.opening_to_move(tender) is None
+    assert "申请场地变更" not in page(client, url)
+
+
+def test_a_garbled_day_or_start_in_the_link_leaves_the_booked_slot(
+    agency, project, changde_reviewer, certificate_client
+):
+    account, entry = agency
+    room = make_room(center_admin(entry.center), entry.center)
+    booking = approved_booking(account, project, room, from_today(30, 9), changde_reviewer)
+    url = f"/centers/{entry.center.code}/venues/{booking.pk}/change/?day=2027-13-40&start=25:99"
+    form = page(certificate_client(account), url)
+    booked = timezone.localtime(booking.starts_at)
+    assert f'value="{booked:%Y-%m-%d}"' in form and f'value="{booked:%H:%M}"' in form
