@@ -11,8 +11,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from centers import profiles, rules, selectors
 from centers import roles as center_roles
-from centers import rules, selectors
+from centers.menu import menu_for
 from centers.models import Center, CenterSubject, SubjectType
 from centers.people_login import acting_refusal
 from core.errors import NotFound
@@ -61,6 +62,30 @@ def center_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
+def center_context(request: CenterRequest, active: str, **extra: Any) -> dict[str, Any]:
+    """What every page of a subject at a center shows around its content (centers/layout.html):
+    the center, the entry, the role it acts in with 「切换角色」, the left menu's active item."""
+    center, entry = request.center, request.center_subject
+    held = extra.pop("types", None)
+    if held is None:
+        held = selectors.types_of(center=center, center_subject=entry)
+    effective = [t.type for t in held if t.effective_at is not None]
+    role = center_roles.role_from(request.session, center, effective)
+    return {
+        "center": center,
+        "entry": entry,
+        "unit_name": profiles.unit_name(entry),
+        "active": active,
+        "role": role,
+        "role_label": SubjectType(role).label if role else "",
+        "roles_count": len(effective),
+        "local_origin": entry.origin in rules.LOCAL_ORIGINS,
+        "types": held,
+        "more_menu": menu_for(role, effective),
+        **extra,
+    }
+
+
 def role_page(
     business: str, roles: tuple[str, ...]
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -87,7 +112,8 @@ def role_page(
                     roles="」或「".join(SubjectType(r).label for r in roles if r in effective),
                     role=SubjectType(role).label,
                 )
-                context = {"message": message, "pick": f"{pick}?{urlencode({'next': request.path})}"}
+                pick_here = f"{pick}?{urlencode({'next': request.path})}"
+                context = center_context(request, "", message=message, pick=pick_here)
                 return render(request, "centers/role_wrong.html", context, status=403)
             return view(request, *args, **kwargs)
 

@@ -20,8 +20,7 @@ from centers import rules as center_rules
 from centers.models import Practitioner, PractitionerField, PractitionerStatus
 from centers.people_forms import PractitionerForm, UnbindForm
 from centers.uploads import bound_with_uploads
-from centers.views_base import CenterRequest, center_page
-from centers.views_profile import center_context
+from centers.views_base import CenterRequest, center_context, center_page
 from core.errors import DomainError, IncompleteError
 from core.http import json_body
 from pki.models import ChallengePurpose

@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from centers import forms, grants, profiles, registration, roles, rules, selectors, subject_types
-from centers.menu import menu_for
 from centers.models import Center, CenterSource, CenterSubject, ProfileStatus, SubjectType
-from centers.views_base import CenterRequest, center_page
+from centers.views_base import CenterRequest, center_context, center_page
 from core.errors import ConflictError, DomainError, IncompleteError, NotFound
 from core.http import json_body, safe_next
 from pki import services as pki_services
@@ -31,30 +30,6 @@ from review import calendar
 
 REGISTER_SESSION_KEY = "ggzy_center_register"
 SAVED = "已保存。"
-
-
-def center_context(request: CenterRequest, active: str, **extra: Any) -> dict[str, Any]:
-    """What every page of a subject at a center shows around its content (centers/layout.html):
-    the center, the entry, the role it acts in with 「切换角色」, the left menu's active item."""
-    center, entry = request.center, request.center_subject
-    held = extra.pop("types", None)
-    if held is None:
-        held = selectors.types_of(center=center, center_subject=entry)
-    effective = [t.type for t in held if t.effective_at is not None]
-    role = roles.role_from(request.session, center, effective)
-    return {
-        "center": center,
-        "entry": entry,
-        "unit_name": profiles.unit_name(entry),
-        "active": active,
-        "role": role,
-        "role_label": SubjectType(role).label if role else "",
-        "roles_count": len(effective),
-        "local_origin": entry.origin in rules.LOCAL_ORIGINS,
-        "types": held,
-        "more_menu": menu_for(role, effective),
-        **extra,
-    }
 
 
 def _certificate_name_notice(request: HttpRequest, entry: CenterSubject, name: str) -> str:

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from centers.uploads import bound_with_uploads
-from centers.views_base import CenterRequest, role_page
-from centers.views_profile import center_context
+from centers.views_base import CenterRequest, center_context, role_page
 from core.errors import DomainError, IncompleteError, NotFound
 from procurement import rules, selectors, services
 from procurement.forms import BaseLotFormSet, LotFormSet, ProjectForm, lot_initial

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from centers.views_base import CenterRequest, role_page
-from centers.views_profile import center_context
+from centers.views_base import CenterRequest, center_context, role_page
 from core.errors import DomainError, NotFound
 from procurement import clarifications, deadlines, tender_selectors, tenders, venue_rules
 from procurement import tender_rules as rules

@@ -14,8 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from centers.views_base import CenterRequest, role_page
-from centers.views_profile import center_context
+from centers.views_base import CenterRequest, center_context, role_page
 from core.errors import DomainError, NotFound
 from procurement import selectors, services, venue_selectors, venues
 from procurement import venue_rules as rules

@@ -285,3 +285,14 @@ def test_agency_picks_its_role_registers_books_makes_the_tender_and_clarifies(
     assert change.starts_at == moved_to and change.status == BookingStatus.SUBMITTED
     page.goto(f"/centers/{changde.code}/tenders/{tender.pk}/")
     expect(page.locator(".alert-info")).to_contain_text("场地变更（改至")
+
+    # 12. In its 投标人 role the agency's pages say which role they take, inside the center's layout.
+    page.goto(f"/centers/{changde.code}/role/")
+    page.get_by_label(SubjectType.BIDDER.label, exact=True).check()
+    button(page, "进入").click()
+    page.goto(f"/centers/{changde.code}/projects/")
+    expect(page.locator("[data-role-wrong]")).to_contain_text("「项目注册」需以「招标代理机构」角色办理")
+    expect(page.locator(".side-nav")).to_be_visible()
+    shot(page, "role-wrong")
+    page.get_by_role("link", name="切换角色").first.click()
+    expect(page.get_by_role("heading", name="选择角色")).to_be_visible()
