@@ -5,6 +5,7 @@ finds the agent's boxes and PIN window on the pages.
 The fixtures are made available to every journey by tests/e2e/conftest.py.
 """
 
+import faulthandler
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,11 +99,15 @@ def button(page: Page, name: str) -> Locator:
 
 
 def submit(page: Page, name: str) -> None:
-    """Press a form's button and wait for the page it leads to, as long as a page load may take
-    (a `expect` on the next page alone waits 5 s, which a multipart upload on a loaded CI machine
-    once outlasted)."""
-    with page.expect_navigation():
-        button(page, name).click()
+    """Press a form's button and wait for the page it leads to. When no page comes, every thread's
+    stack goes to stderr first: the live server answers from a thread of this process, so a request
+    stuck in it shows where."""
+    try:
+        with page.expect_navigation():
+            button(page, name).click()
+    except PlaywrightTimeoutError:
+        faulthandler.dump_traceback(all_threads=True)
+        raise
 
 
 def field(page: Page, label: str) -> Locator:

@@ -4,13 +4,17 @@ the new deadline; while that change waits it says so, and once approved nothing 
 
 import datetime as dt
 import html
+from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
 
+from core.errors import DomainError
 from procurement import deadlines, tender_selectors, tenders, venue_rules, venues
 from procurement import tender_rules as rules
 from procurement.clarifications import clarification_create, clarification_submit
+from procurement.tender_models import TenderDocument
+from procurement.venue_models import Booking, Room
 from tests.centers.factories import trust_center_cas, unit_key, use_own_tsa
 from tests.centers.people_factories import decide, unit_actor
 from tests.procurement.tender_factories import make_tender, seal_as_agency
@@ -32,16 +36,27 @@ def page(client, url: str) -> str:
     return html.unescape(answer.content.decode())
 
 
-def test_a_moved_deadline_leads_to_the_room_change_and_is_settled_when_it_is_approved(
-    agency, project, changde_reviewer, key, certificate_client
-):
+@dataclass(frozen=True)
+class Issued:
+    """An approved 开标室 booking at the earliest opening art. 35 allows, and the submitted tender
+    document whose bid deadline it is, its documents issued from tomorrow 09:00."""
+
+    room: Room
+    booking: Booking
+    tender: TenderDocument
+    issued: dt.datetime
+    opening: dt.datetime
+
+
+@pytest.fixture
+def issued(agency, project, changde_reviewer, key) -> Issued:
     account, entry = agency
-    client = certificate_client(account)
     room = make_room(center_admin(entry.center), entry.center)
     issued = from_today(1, 9)
     opening = deadlines.earliest(deadlines.BID_DEADLINE, issued)
-    lots = list(project.lots.all())
-    booking = approved_booking(account, project, room, opening, changde_reviewer, lots=lots)
+    booking = approved_booking(
+        account, project, room, opening, changde_reviewer, lots=list(project.lots.all())
+    )
     tender = make_tender(
         account,
         entry,
@@ -53,6 +68,40 @@ def test_a_moved_deadline_leads_to_the_room_change_and_is_settled_when_it_is_app
     )
     seal_as_agency(account, tender.document, key)
     tender = tenders.tender_submit(actor=unit_actor(account), tender=tender, now=timezone.now())
+    return Issued(room=room, booking=booking, tender=tender, issued=issued, opening=opening)
+
+
+def change(account, booking: Booking, starts_at: dt.datetime, reason: str) -> Booking:
+    return venues.booking_change_request(
+        actor=unit_actor(account),
+        booking=booking,
+        room=booking.room,
+        starts_at=starts_at,
+        duration=booking.ends_at - booking.starts_at,
+        reason=reason,
+    )
+
+
+def test_changing_the_opening_counts_from_the_issued_documents(agency, issued):
+    """Once the tender document is submitted, an opening room's change counts art. 35 from its
+    文件获取开始时间, not from now."""
+    account, _ = agency
+    earlier = issued.opening - dt.timedelta(days=1)
+    with pytest.raises(DomainError) as refused:
+        change(account, issued.booking, earlier, "采购人要求提前开标")
+    assert refused.value.message == venue_rules.OPENING_FROM_ISSUED.format(
+        at=deadlines.format_time(issued.issued)
+    ) + deadlines.check(deadlines.BID_DEADLINE, issued.issued, earlier)
+    later = change(account, issued.booking, issued.opening + dt.timedelta(days=7), "澄清后投标截止时间顺延")
+    assert later.original_id == issued.booking.pk
+
+
+def test_a_moved_deadline_leads_to_the_room_change_and_is_settled_when_it_is_approved(
+    agency, issued, changde_reviewer, key, certificate_client
+):
+    account, entry = agency
+    client = certificate_client(account)
+    room, booking, tender, opening = issued.room, issued.booking, issued.tender, issued.opening
     url = f"/centers/{entry.center.code}/tenders/{tender.pk}/"
     assert tender_selectors.opening_to_move(tender) is None
     assert "申请场地变更" not in page(client, url)
@@ -72,8 +121,8 @@ def test_a_moved_deadline_leads_to_the_room_change_and_is_settled_when_it_is_app
     tender.refresh_from_db()
     assert tender.bid_deadline == moved_to
 
-    moving = tender_selectors.opening_to_move(tender)
-    assert moving is not None and moving.booking == booking and moving.change is None
+    to_move = tender_selectors.opening_to_move(tender)
+    assert to_move is not None and to_move.booking == booking and to_move.change is None
     shown = page(client, url)
     assert (
         rules.OPENING_TO_MOVE.format(
@@ -92,21 +141,14 @@ def test_a_moved_deadline_leads_to_the_room_change_and_is_settled_when_it_is_app
     form = page(client, change_url)
     assert f'value="{local:%Y-%m-%d}"' in form and f'value="{local:%H:%M}"' in form
 
-    change = venues.booking_change_request(
-        actor=unit_actor(account),
-        booking=booking,
-        room=room,
-        starts_at=moved_to,
-        duration=booking.ends_at - booking.starts_at,
-        reason="第1次澄清顺延投标截止时间",
-    )
+    moving = change(account, booking, moved_to, "第1次澄清顺延投标截止时间")
     waiting = tender_selectors.opening_to_move(tender)
-    assert waiting is not None and waiting.change == change
+    assert waiting is not None and waiting.change == moving
     assert rules.OPENING_CHANGE_WAITING.format(
-        slot=venue_rules.slot_text(room, change.starts_at, change.ends_at)
+        slot=venue_rules.slot_text(room, moving.starts_at, moving.ends_at)
     ) in page(client, url)
 
-    decide(changde_reviewer, change, approve=True)
+    decide(changde_reviewer, moving, approve=True)
     assert tender_selectors.opening_to_move(tender) is None
     assert "申请场地变更" not in page(client, url)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.models import AuditEntry
-from procurement import deadlines, services, tenders, venue_rules, venues
+from procurement import deadlines, services, tenders
 from procurement import tender_rules as rules
 from procurement.clarifications import clarification_create, clarification_submit
 from procurement.models import ProjectStatus
@@ -35,7 +35,6 @@ from tests.procurement.venue_factories import (
     approved_project,
     at,
     center_admin,
-    from_today,
     make_room,
 )
 
@@ -406,48 +405,3 @@ def test_the_deadline_keeps_the_methods_own_limit(agency, project, method, rule)
 def test_a_single_source_document_has_no_documents_to_deadline_limit(agency, project):
     soon = local(2026, 6, 10, 9)
     tenders.check_dates(details(bid_deadline=soon), list(project.lots.all()), method="single_source", now=NOW)
-
-
-def test_changing_the_opening_counts_from_the_issued_documents(agency, project, changde_reviewer, key):
-    """Once the tender document is submitted, an opening room's change counts art. 35 from its
-    文件获取开始时间, not from now."""
-    account, entry = agency
-    room = make_room(center_admin(entry.center), entry.center)
-    issued = from_today(1, 9)
-    opening = deadlines.earliest(deadlines.BID_DEADLINE, issued)
-    booking = approved_booking(
-        account, project, room, opening, changde_reviewer, lots=list(project.lots.all())
-    )
-    tender = make_tender(
-        account,
-        entry,
-        project,
-        now=timezone.now(),
-        documents_from=issued,
-        documents_until=from_today(12, 17),
-        bid_deadline=opening,
-    )
-    seal_as_agency(account, tender.document, key)
-    tenders.tender_submit(actor=unit_actor(account), tender=tender, now=timezone.now())
-    earlier = opening - dt.timedelta(days=1)
-    refused = refusal(
-        venues.booking_change_request,
-        actor=unit_actor(account),
-        booking=booking,
-        room=room,
-        starts_at=earlier,
-        duration=dt.timedelta(hours=2),
-        reason="采购人要求提前开标",
-    )
-    assert refused.message == venue_rules.OPENING_FROM_ISSUED.format(
-        at=deadlines.format_time(issued)
-    ) + deadlines.check(deadlines.BID_DEADLINE, issued, earlier)
-    later = venues.booking_change_request(
-        actor=unit_actor(account),
-        booking=booking,
-        room=room,
-        starts_at=opening + dt.timedelta(days=7),
-        duration=dt.timedelta(hours=2),
-        reason="澄清后投标截止时间顺延",
-    )
-    assert later.original_id == booking.pk
