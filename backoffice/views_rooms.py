@@ -17,6 +17,7 @@ from backoffice.forms import add_domain_error
 from centers import staff_selectors
 from centers.models import Center
 from core.errors import DomainError
+from core.http import attempt
 from procurement import venue_rooms, venue_selectors
 from procurement.forms_venues import VIEWS, RoomForm, UsageForm
 from procurement.venue_models import Room
@@ -95,12 +96,8 @@ def room_change(request: StaffRequest, center: str, pk: int) -> HttpResponse:
 def room_deactivate(request: StaffRequest, center: str, pk: int) -> HttpResponse:
     at = staff_selectors.center_for(request.staff, center)
     room = venue_selectors.room_get(center=at, pk=pk)
-    try:
-        venue_rooms.room_deactivate(actor=request.actor, room=room)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, ROOM_DEACTIVATED.format(name=room.name))
+    deactivated = ROOM_DEACTIVATED.format(name=room.name)
+    attempt(request, lambda: venue_rooms.room_deactivate(actor=request.actor, room=room), deactivated)
     return redirect(_room_url(room, at))
 
 
@@ -109,12 +106,8 @@ def room_deactivate(request: StaffRequest, center: str, pk: int) -> HttpResponse
 def room_activate(request: StaffRequest, center: str, pk: int) -> HttpResponse:
     at = staff_selectors.center_for(request.staff, center)
     room = venue_selectors.room_get(center=at, pk=pk)
-    try:
-        venue_rooms.room_activate(actor=request.actor, room=room)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, ROOM_ACTIVATED.format(name=room.name))
+    activated = ROOM_ACTIVATED.format(name=room.name)
+    attempt(request, lambda: venue_rooms.room_activate(actor=request.actor, room=room), activated)
     return redirect(_room_url(room, at))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
 from django.http.request import RawPostDataException
@@ -92,3 +94,16 @@ def safe_next(request: HttpRequest, target: str | None, default: str) -> str:
     ):
         return target
     return default
+
+
+def attempt(request: HttpRequest, call: Callable[[], object], success: str) -> bool:
+    """A button's action (POST, then back to a page): runs the service call; its refusal becomes
+    the next page's error message and False, else `success` is said and True. The view picks the
+    page to go back to by the answer."""
+    try:
+        call()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from centers.uploads import bound_with_uploads
 from centers.views_base import CenterRequest, center_context, role_page
 from core.errors import DomainError, IncompleteError, NotFound
+from core.http import attempt
 from procurement import rules, selectors, services
 from procurement.forms import BaseLotFormSet, LotFormSet, ProjectForm, lot_initial
 from procurement.models import Project, ProjectStatus
@@ -190,12 +191,11 @@ def project_submit(request: CenterRequest, pk: int) -> HttpResponse:
 @agency_page
 def project_withdraw(request: CenterRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    try:
-        services.project_withdraw(actor=actor_for(request), project=project)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, rules.PROJECT_WITHDRAWN)
+    attempt(
+        request,
+        lambda: services.project_withdraw(actor=actor_for(request), project=project),
+        rules.PROJECT_WITHDRAWN,
+    )
     return redirect(_url(project))
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from centers.views_base import CenterRequest, center_context, role_page
 from core.errors import DomainError, NotFound
+from core.http import attempt
 from procurement import clarifications, deadlines, tender_selectors, tenders, venue_rules
 from procurement import tender_rules as rules
 from procurement.forms_tenders import ClarificationForm, TenderForm
@@ -170,12 +171,11 @@ def _opening_context(tender: TenderDocument) -> dict[str, object]:
 @agency_page
 def tender_submit(request: CenterRequest, pk: int) -> HttpResponse:
     tender = _tender(request, pk)
-    try:
-        tenders.tender_submit(actor=actor_for(request), tender=tender)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, rules.TENDER_SUBMITTED)
+    attempt(
+        request,
+        lambda: tenders.tender_submit(actor=actor_for(request), tender=tender),
+        rules.TENDER_SUBMITTED,
+    )
     return redirect(_url(tender))
 
 

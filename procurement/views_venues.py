@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from centers.views_base import CenterRequest, center_context, role_page
 from core.errors import DomainError, NotFound
+from core.http import attempt
 from procurement import selectors, services, venue_selectors, venues
 from procurement import venue_rules as rules
 from procurement.forms_venues import (
@@ -291,13 +292,10 @@ def venue_detail(request: CenterRequest, pk: int) -> HttpResponse:
 @agency_page
 def venue_submit(request: CenterRequest, pk: int) -> HttpResponse:
     booking = _booking(request, pk)
-    try:
-        venues.booking_submit(actor=actor_for(request), booking=booking)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(_url(booking, "venue_edit") if booking.status in rules.EDITABLE else _url(booking))
-    messages.success(request, rules.BOOKING_SUBMITTED.format(center=request.center.name))
-    return redirect(_url(booking))
+    submitted = rules.BOOKING_SUBMITTED.format(center=request.center.name)
+    if attempt(request, lambda: venues.booking_submit(actor=actor_for(request), booking=booking), submitted):
+        return redirect(_url(booking))
+    return redirect(_url(booking, "venue_edit") if booking.status in rules.EDITABLE else _url(booking))
 
 
 @require_POST
@@ -305,12 +303,8 @@ def venue_submit(request: CenterRequest, pk: int) -> HttpResponse:
 def venue_withdraw(request: CenterRequest, pk: int) -> HttpResponse:
     """撤回 a booking (back to 编辑中, the slot released) or a change (已撤回, the booking as it was)."""
     booking = _booking(request, pk)
-    try:
-        venues.booking_withdraw(actor=actor_for(request), booking=booking)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, rules.CHANGE_WITHDRAWN if booking.is_change else rules.BOOKING_WITHDRAWN)
+    withdrawn = rules.CHANGE_WITHDRAWN if booking.is_change else rules.BOOKING_WITHDRAWN
+    attempt(request, lambda: venues.booking_withdraw(actor=actor_for(request), booking=booking), withdrawn)
     return redirect(_url(booking))
 
 
@@ -318,13 +312,13 @@ def venue_withdraw(request: CenterRequest, pk: int) -> HttpResponse:
 @agency_page
 def venue_delete(request: CenterRequest, pk: int) -> HttpResponse:
     booking = _booking(request, pk)
-    try:
-        venues.booking_delete(actor=actor_for(request), booking=booking)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(_url(booking))
-    messages.success(request, rules.BOOKING_DELETED)
-    return redirect(_list_url(request))
+    if attempt(
+        request,
+        lambda: venues.booking_delete(actor=actor_for(request), booking=booking),
+        rules.BOOKING_DELETED,
+    ):
+        return redirect(_list_url(request))
+    return redirect(_url(booking))
 
 
 @agency_page
