@@ -14,10 +14,15 @@ PERMISSION = "project_register"
 # The roles this workspace is done in (004 1.3: the agency enters the system as 「招标代理」): the
 # agencies of both kinds; a unit that also bids picks one of these to see it.
 ROLES = (SubjectType.AGENCY, SubjectType.PROCUREMENT_AGENCY)
-NO_PERMISSION = (
-    "本单位在{center}尚未取得「项目登记」业务权限，不能注册项目。"
-    "请先在「主体类型」中新增招标代理机构或政府采购代理机构类型，并完成诚信承诺书和主体信息审核。"
+# Without 项目登记 the page says which step the unit has not taken yet (centers.grants: the
+# permission comes with an agency type in force and the unit's information approved).
+NO_PERMISSION = "本单位在{center}尚未取得「项目登记」业务权限，不能注册项目。{how}"
+HOW_ADD_TYPE = "请先在「主体类型」中新增招标代理机构或政府采购代理机构类型，审核通过后再完善「单位信息」和「诚信承诺书」并提交审核。"
+HOW_PROFILE = (
+    "本单位已是{types}；请完善「单位信息」、签章提交「诚信承诺书」并提交交易中心审核"
+    "（单位信息当前状态：{status}），审核通过后即取得该权限。"
 )
+HOW_ASK_CENTER = "本单位的类型和单位信息均已生效，请联系交易中心核实业务权限。"
 
 # --- the project's life: one table, (from-states, to-state) per action ----------------------------
 

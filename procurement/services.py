@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from centers.attachments import AttachmentField, attachment_fields_declare, by_slot
 from centers.grants import permission_held
-from centers.models import Center, CenterSubject
+from centers.models import Center, CenterSubject, ProfileStatus, SubjectType
+from centers.selectors import effective_types
 from core.audit import Actor, audit_log
 from core.errors import DomainError, IncompleteError, NotFound
 from procurement import catalogue, rules
@@ -89,7 +90,29 @@ def may_register(*, center: Center, agency: CenterSubject) -> None:
     if agency.center_id != center.pk:
         raise NotFound()
     if not permission_held(center=center, center_subject=agency, code=rules.PERMISSION):
-        raise DomainError(rules.NO_PERMISSION.format(center=center.name))
+        raise DomainError(
+            rules.NO_PERMISSION.format(center=center.name, how=_how_to_get_permission(center, agency))
+        )
+
+
+def permission_refusal(*, center: Center, agency: CenterSubject) -> str:
+    """What the agency's pages say in place of their buttons while may_register refuses; "" when allowed."""
+    try:
+        may_register(center=center, agency=agency)
+    except DomainError as error:
+        return error.message
+    return ""
+
+
+def _how_to_get_permission(center: Center, agency: CenterSubject) -> str:
+    """The step the unit has not taken: an agency type in force, then its information approved."""
+    held = [t for t in rules.ROLES if t in effective_types(center=center, center_subject=agency)]
+    if not held:
+        return rules.HOW_ADD_TYPE
+    if agency.profile_status != ProfileStatus.APPROVED:
+        types = "、".join(SubjectType(t).label for t in held)
+        return rules.HOW_PROFILE.format(types=types, status=agency.get_profile_status_display())
+    return rules.HOW_ASK_CENTER
 
 
 def _guard(project: Project, action: str) -> str:

@@ -35,14 +35,6 @@ def _project(request: CenterRequest, pk: int) -> Project:
         raise Http404(error.message) from error
 
 
-def _permission_refusal(request: CenterRequest) -> str:
-    try:
-        services.may_register(center=request.center, agency=request.center_subject)
-    except DomainError as error:
-        return error.message
-    return ""
-
-
 def _url(project: Project, name: str = "project") -> str:
     return reverse(f"procurement:{name}", kwargs={"center": project.center.code, "pk": project.pk})
 
@@ -71,7 +63,7 @@ def project_list(request: CenterRequest) -> HttpResponse:
         statuses=ProjectStatus.choices,
         status=status,
         query=query,
-        refusal=_permission_refusal(request),
+        refusal=services.permission_refusal(center=request.center, agency=request.center_subject),
     )
     return render(request, "procurement/project_list.html", context)
 
@@ -136,9 +128,8 @@ def _submit(request: CenterRequest, project: Project) -> HttpResponse:
 
 @agency_page
 def project_new(request: CenterRequest) -> HttpResponse:
-    refusal = _permission_refusal(request)
-    if refusal:
-        messages.error(request, refusal)
+    refusal = services.permission_refusal(center=request.center, agency=request.center_subject)
+    if refusal:  # the list says why, in place of its buttons
         return redirect("procurement:projects", center=request.center.code)
     if request.method == "POST":
         return _save(request, None)

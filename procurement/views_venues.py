@@ -63,14 +63,6 @@ def _list_url(request: CenterRequest, **query: str) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _permission_refusal(request: CenterRequest) -> str:
-    try:
-        services.may_register(center=request.center, agency=request.center_subject)
-    except DomainError as error:
-        return error.message
-    return ""
-
-
 def allowed(booking: Booking) -> dict[str, bool]:
     """The actions the booking's (or change's) table allows in its state: the buttons shown."""
     table = rules.CHANGE_TRANSITIONS if booking.is_change else rules.TRANSITIONS
@@ -132,7 +124,7 @@ def venue_list(request: CenterRequest) -> HttpResponse:
             center=center, agency=agency, status=ProjectStatus.APPROVED
         ).values_list("pk", "code", "name"),
         filter_query=urlencode({k: v for k, v in kept.items() if v}),
-        refusal=_permission_refusal(request),
+        refusal=services.permission_refusal(center=request.center, agency=request.center_subject),
     )
     return render(request, "procurement/venue_list.html", context)
 
@@ -143,9 +135,8 @@ def venue_list(request: CenterRequest) -> HttpResponse:
 @agency_page
 def venue_new(request: CenterRequest) -> HttpResponse:
     """「新增开标场地」's first step: the agency's approved projects (前置条件: 项目注册审核通过)."""
-    refusal = _permission_refusal(request)
-    if refusal:
-        messages.error(request, refusal)
+    refusal = services.permission_refusal(center=request.center, agency=request.center_subject)
+    if refusal:  # the list says why, in place of its buttons
         return redirect(_list_url(request))
     query = request.GET.get("q", "").strip()[:100]
     projects = selectors.projects_for(
@@ -231,9 +222,8 @@ def _save(
 @agency_page
 def venue_book(request: CenterRequest, project: int) -> HttpResponse:
     """「开评标场地预约」 of one approved project: 选择分包, the room and the slot, 场地使用信息 beside."""
-    refusal = _permission_refusal(request)
-    if refusal:
-        messages.error(request, refusal)
+    refusal = services.permission_refusal(center=request.center, agency=request.center_subject)
+    if refusal:  # the list says why, in place of its buttons
         return redirect(_list_url(request))
     chosen = _project(request, project)
     why = approved_only(chosen)

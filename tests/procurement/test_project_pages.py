@@ -114,8 +114,17 @@ def test_withdraw_and_delete_through_the_pages(client_of, agency, changde):
 def test_an_agency_without_the_permission_is_told_why(certificate_client, changde):
     account, _ = make_agency(changde, name="尚未审核代理有限公司")
     page = certificate_client(account).get(f"/centers/{changde.code}/projects/").content.decode()
-    assert rules.NO_PERMISSION.format(center=changde.name) in page
+    assert (
+        rules.NO_PERMISSION.format(
+            center=changde.name, how=rules.HOW_PROFILE.format(types="招标代理机构", status="待完善")
+        )
+        in page
+    )
     assert "新建项目</a>" not in page
+    # 新建项目 typed in by hand leads back to the list, which says it once (no flash beside it).
+    back = certificate_client(account).get(f"/centers/{changde.code}/projects/new/", follow=True)
+    assert back.redirect_chain[-1][0] == f"/centers/{changde.code}/projects/"
+    assert back.content.decode().count("尚未取得「项目登记」业务权限") == 1
     refused = certificate_client(account).get(f"/centers/{changde.code}/projects/new/")
     assert refused.status_code == 302
 

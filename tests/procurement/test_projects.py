@@ -52,7 +52,10 @@ def test_without_the_project_register_permission_nothing_is_registered(changde):
     account, entry = make_agency(changde, name="尚未审核代理有限公司")  # types only, no permission yet
     with pytest.raises(DomainError) as refused:
         make_project(account, entry)
-    assert refused.value.message == rules.NO_PERMISSION.format(center=changde.name)
+    # The agency type is in force; the unit's information is not approved yet: that is the step.
+    assert refused.value.message == rules.NO_PERMISSION.format(
+        center=changde.name, how=rules.HOW_PROFILE.format(types="招标代理机构", status="待完善")
+    )
     assert not Project.objects.exists()
 
 

@@ -99,4 +99,4 @@ def test_one_agency_type_needs_no_pick_and_a_bidder_only_unit_reads_what_it_lack
     bidder, _ = make_entry("changde", types=(SubjectType.BIDDER,), name="常德投标人有限公司")
     shown = certificate_client(bidder).get("/centers/changde/projects/")
     assert shown.status_code == 200
-    assert rules.NO_PERMISSION.format(center="常德市公共资源交易中心") in text(shown)
+    assert rules.NO_PERMISSION.format(center="常德市公共资源交易中心", how=rules.HOW_ADD_TYPE) in text(shown)

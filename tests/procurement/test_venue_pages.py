@@ -294,7 +294,8 @@ def test_an_agency_without_the_permission_is_told_why(certificate_client, changd
     account, _ = make_agency(changde, name="尚未审核代理有限公司")
     client = certificate_client(account)
     page = text(client.get(f"{base}/"))
-    assert project_rules.NO_PERMISSION.format(center=changde.name) in page
+    how = project_rules.HOW_PROFILE.format(types="招标代理机构", status="待完善")
+    assert project_rules.NO_PERMISSION.format(center=changde.name, how=how) in page
     assert "新增开标场地</a>" not in page
     assert client.get(f"{base}/new/").status_code == 302
 
