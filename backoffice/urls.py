@@ -25,6 +25,11 @@ urlpatterns = [
         name="subject_type_remove",
     ),
     path("attachments/<int:pk>/", views_subjects.attachment, name="attachment"),
+    path(
+        "announcements/<slug:center>/<int:pk>/pdf/",
+        views_subjects.announcement_pdf,
+        name="announcement_pdf",
+    ),
     path("staff/", views_admin.staff_list, name="staff"),
     path("staff/new/", views_admin.staff_add, name="staff_add"),
     path("staff/<int:pk>/", views_admin.staff_change, name="staff_change"),

@@ -183,3 +183,19 @@ def subject_type_remove(request: StaffRequest, center: str, pk: int, type: str) 
         "backoffice/subject_type_remove.html",
         {"active": "backoffice:subjects", "entry": found, "type": type, "type_label": label, "form": form},
     )
+
+
+@staff_required(Permission.QUEUE)
+def announcement_pdf(request: StaffRequest, center: str, pk: int) -> HttpResponse:
+    """An announcement as the agency submitted it (sealed), for the center's reviewers to read
+    before they decide; another center's, or one never submitted, is not found."""
+    # Imported here, as the type removal above: procurement's reads, the back-office only serves them.
+    from procurement.announcement_selectors import submitted_pdf
+
+    found = submitted_pdf(center=staff_selectors.center_for(request.staff, center), pk=pk)
+    if found is None:
+        raise Http404("没有这个已提交的公告。")
+    title, pdf = found
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{title}.pdf") or "inline"
+    return response

@@ -47,10 +47,12 @@ urlpatterns = [
     path("centers/", include("procurement.urls")),
     path("centers/", include("procurement.urls_venues")),
     path("centers/", include("procurement.urls_tenders")),
+    path("centers/", include("procurement.urls_announcements")),
     path("centers/", include("centers.urls")),
     path("backoffice/", include("backoffice.urls")),
     path("procurement/catalogue/", include("procurement.urls_catalogue")),
     path("procurement/deadlines/", include("procurement.urls_deadlines")),
+    path("procurement/announcements/", include("procurement.urls_published")),
     path("", include("portal.urls")),
 ]
 

@@ -11,11 +11,15 @@ class ProcurementConfig(AppConfig):
     def ready(self) -> None:
         import procurement.tenders  # noqa: F401  (registers its WITHDRAW_BLOCKERS check)
         from centers.menu import MenuItem, center_menu_add
-        from procurement import review_handlers, rules, venue_review_handlers
+        from procurement import announcement_review_handlers, review_handlers, rules, venue_review_handlers
 
         review_handlers.register()
         venue_review_handlers.register()
-        # In the manual's order: 项目注册, 场地预约, 招标文件 (004 §3.1, 3.3, 3.5).
+        announcement_review_handlers.register()
+        # In the manual's order: 项目注册, 场地预约, 招标文件, 招标公告 (004 §3.1, 3.3, 3.5, 3.7).
         center_menu_add(MenuItem("procurement", "采购业务", "procurement:projects", rules.ROLES))
         center_menu_add(MenuItem("venues", "场地预约", "procurement_venues:venues", rules.ROLES))
         center_menu_add(MenuItem("tenders", "招标文件", "procurement_tenders:tenders", rules.ROLES))
+        center_menu_add(
+            MenuItem("announcements", "招标公告", "procurement_announcements:announcements", rules.ROLES)
+        )

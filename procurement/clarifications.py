@@ -21,7 +21,7 @@ from procurement import deadlines
 from procurement import tender_rules as rules
 from procurement.deadlines import format_time
 from procurement.tender_models import Clarification, TenderDocument
-from procurement.tenders import AGENCY_PLACE, CLARIFICATION_KIND, _audit, _guard, _party, unit_seal
+from procurement.tenders import AGENCY_PLACE, CLARIFICATION_KIND, _audit, _guard, party_of, unit_seal
 from signing import imports as signing_imports
 from signing import services as signing_services
 from signing.models import Signature
@@ -74,7 +74,7 @@ def clarification_context(
         "new_bid_deadline": new_text,
         "new_opening_time": new_text,
         "new_opening_place": "",
-        "agency": {k: v for k, v in _party(tender.agency).items() if k != "address"},
+        "agency": {k: v for k, v in party_of(tender.agency).items() if k != "address"},
         "issued_on": f"{local.year}年{local.month}月{local.day}日",
     }
 

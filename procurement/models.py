@@ -172,5 +172,6 @@ class ProjectCodeCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus  # noqa: E402,F401  (announcements)
 from procurement.tender_models import Clarification, TenderDocument, TenderSource, TenderStatus  # noqa: E402,F401  (tender documents)
 from procurement.venue_models import Booking, BookingStatus, Room, RoomKind  # noqa: E402,F401  (venues, Django sees them here)

@@ -172,16 +172,16 @@ def check_dates(details: TenderDetails, lots: Sequence[Lot], *, method: str, now
 # --- the documents ------------------------------------------------------------------------------------
 
 
-def _money(amount: Any) -> str:
+def money_text(amount: Any) -> str:
     return f"{amount:,.2f}" if amount is not None else ""
 
 
-def _day(value: dt.datetime) -> str:
+def day_text(value: dt.datetime) -> str:
     local = deadlines.local(value)
     return f"{local.year}年{local.month}月{local.day}日"
 
 
-def _party(agency: CenterSubject) -> dict[str, str]:
+def party_of(agency: CenterSubject) -> dict[str, str]:
     data = agency.registry_data or {}
     return {
         "name": data.get("name") or agency.subject.name,
@@ -199,15 +199,15 @@ def tender_context(project: Project, lots: Sequence[Lot], details: TenderDetails
     return {
         "project_name": project.name,
         "project_code": project.code,
-        "budget": f"人民币{_money(project.budget)}元",
-        "max_price": f"人民币{_money(sum(lot.budget or 0 for lot in lots))}元",
+        "budget": f"人民币{money_text(project.budget)}元",
+        "max_price": f"人民币{money_text(sum(lot.budget or 0 for lot in lots))}元",
         "lots": [
             {
                 "number": f"第{lot.number}包",
                 "name": lot.name,
                 "quantity": "1项",
-                "budget": _money(lot.budget),
-                "max_price": _money(lot.budget),
+                "budget": money_text(lot.budget),
+                "max_price": money_text(lot.budget),
                 "industry": "工业",
                 "items": [
                     {
@@ -249,9 +249,9 @@ def tender_context(project: Project, lots: Sequence[Lot], details: TenderDetails
         },
         "contract_terms": filled["contract_terms"],
         "purchaser": {"name": project.purchaser_name, "address": "", "contact": "", "phone": ""},
-        "agency": _party(project.agency),
+        "agency": party_of(project.agency),
         "project_contact": {"name": project.contact_name, "phone": project.contact_phone},
-        "issued_on": _day(now),
+        "issued_on": day_text(now),
     }
 
 

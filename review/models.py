@@ -20,6 +20,7 @@ class ReviewKind(models.TextChoices):
     PROJECT = "project", "项目注册"
     BOOKING = "booking", "场地预约"
     BOOKING_CHANGE = "booking_change", "场地变更"
+    ANNOUNCEMENT = "announcement", "公告"
 
 
 class ReviewStatus(models.TextChoices):

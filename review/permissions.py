@@ -48,6 +48,7 @@ KIND_ROLE: dict[str, str] = {
     ReviewKind.PROJECT: StaffRole.REVIEWER,
     ReviewKind.BOOKING: StaffRole.REVIEWER,
     ReviewKind.BOOKING_CHANGE: StaffRole.REVIEWER,
+    ReviewKind.ANNOUNCEMENT: StaffRole.REVIEWER,
 }
 
 

@@ -29,8 +29,8 @@ from democa import issuing
 from democa.management.commands.make_demo_pki import UNREGISTERED_CODE, UNREGISTERED_NAME
 from pki import services as pki_services
 from pki.models import BoundCertificate
+from procurement import announcements, tenders, venue_selectors, venues
 from procurement import services as procurement_services
-from procurement import venue_selectors, venues
 from procurement.venue_models import RoomKind
 from registry.identifiers import resident_id_check_char
 from registry.management.commands import load_demo
@@ -51,6 +51,7 @@ from tests.centers.people_factories import (
     unit_actor,
 )
 from tests.procurement.factories import make_project
+from tests.procurement.tender_factories import make_tender, seal_as_agency
 
 STAFF_PASSWORD = "Staff2026ggzy"
 
@@ -102,7 +103,7 @@ def run(var: Path) -> None:
     submit(valid, entries["valid"])
     make_unbind_request(valid, entries["valid"], soft)
     # 常德: the agency registers two projects, one left as a draft, one waiting for the reviewer.
-    _projects(changing, entries["changing"])
+    _projects(changing, entries["changing"], unit_key(demo_ca(var, "demo-rsa"), changing))
     for center in Center.objects.all():
         staff_member_seed(
             username=f"{center.code}_admin",
@@ -115,19 +116,20 @@ def run(var: Path) -> None:
         )
 
 
-def _projects(account: Account, entry: CenterSubject) -> None:
+def _projects(account: Account, entry: CenterSubject, key: pkiparts.Holder) -> None:
     permissions_grant(
         center=entry.center, center_subject=entry, because="演示：主体信息审核通过", now=timezone.now()
     )
     make_project(account, entry, name="演示草稿项目")
     waiting = make_project(account, entry, name="演示待审核项目")
     procurement_services.project_submit(actor=unit_actor(account), project=waiting)
-    _bookings(account, entry)
+    _bookings(account, entry, key)
 
 
-def _bookings(account: Account, entry: CenterSubject) -> None:
+def _bookings(account: Account, entry: CenterSubject, key: pkiparts.Holder) -> None:
     """场地预约 at 常德: a third project approved by the demo reviewer, its first lot booked in a
-    开标室 and approved, with a 场地变更 of it waiting; its second lot's 评标室 left as a draft."""
+    开标室 and approved, with a 场地变更 of it waiting; its second lot's 评标室 left as a draft.
+    The first lot's 招标文件 sealed and submitted, and its 招标公告 sealed, reviewed and published."""
     reviewer = Actor(
         user=StaffMember.objects.get(account__username=f"{entry.center.code}_reviewer").account,
         auth_method="password",
@@ -176,6 +178,31 @@ def _bookings(account: Account, entry: CenterSubject) -> None:
         starts_at=at(11),
         duration=dt.timedelta(hours=3),
     )
+    # The documents from tomorrow 09:00: 20 days on (政府采购法 art. 35) is the booked opening.
+    tender = make_tender(
+        account,
+        entry,
+        project,
+        lots=[first],
+        now=timezone.now(),
+        documents_from=timezone.make_aware(
+            dt.datetime.combine(timezone.localdate() + dt.timedelta(days=1), dt.time(9))
+        ),
+        documents_until=timezone.make_aware(
+            dt.datetime.combine(timezone.localdate() + dt.timedelta(days=12), dt.time(17))
+        ),
+        bid_deadline=at(9),
+    )
+    seal_as_agency(account, tender.document, key)
+    tender = tenders.tender_submit(actor=unit_actor(account), tender=tender)
+    notice = announcements.announcement_create(
+        actor=unit_actor(account), center=entry.center, agency=entry, tender=tender
+    )
+    seal_as_agency(account, notice.document, key)
+    notice = announcements.announcement_submit(
+        actor=unit_actor(account), announcement=notice, opinion="同意发布。"
+    )
+    decide(reviewer, notice, approve=True)
 
 
 def _practitioners(account: Account, entry: CenterSubject, ca: issuing.CA) -> None:

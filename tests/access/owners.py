@@ -31,6 +31,7 @@ from centers.models import (
     UnbindRequest,
 )
 from pki.models import BoundCertificate
+from procurement.announcement_models import Announcement, AnnouncementStatus
 from procurement.models import Project, ProjectStatus
 from procurement.tender_models import Clarification, TenderDocument
 from procurement.venue_models import Booking, Room
@@ -256,6 +257,33 @@ def clarifications() -> Iterator[Case]:
     yield {"center": _centers()[0], "pk": MISSING, "number": 1}, NOBODY
 
 
+def announcements() -> Iterator[Case]:
+    """A 公告 at its center: its agency's."""
+    found = Announcement.objects.select_related("agency")
+    return _at_every_center((a.pk, of_entry(a.agency)) for a in found)
+
+
+def announcement_tenders() -> Iterator[Case]:
+    """「新增招标公告」 names the tender document it is made from: its agency's."""
+    for case, owner in tenders():
+        yield {"center": case["center"], "tender": case["pk"]}, owner
+
+
+def published_announcements() -> Iterator[Case]:
+    """The published PDF is anyone's (公开); one not published is nobody's."""
+    for announcement in Announcement.objects.all():
+        yield {"pk": announcement.pk}, None if announcement.status == AnnouncementStatus.PUBLISHED else NOBODY
+    yield {"pk": MISSING}, NOBODY
+
+
+def submitted_announcements() -> Iterator[Case]:
+    """The back-office's copy of a submitted announcement: its center's staff."""
+    found = Announcement.objects.all()
+    return _at_every_center(
+        (a.pk, Owner(centers=frozenset({a.center_id})) if a.submitted_version else NOBODY) for a in found
+    )
+
+
 def venue_projects() -> Iterator[Case]:
     """「开评标场地预约」 of a project: its agency's (one not yet approved is sent back to choose)."""
     for case, owner in projects():
@@ -343,6 +371,10 @@ OBJECTS: dict[str, Generator] = {
     "centers/<slug:center>/tenders/<int:pk>/": tenders,
     "centers/<slug:center>/tenders/<int:pk>/clarifications/<int:number>/": clarifications,
     "centers/<slug:center>/venues/new/<int:project>/": venue_projects,
+    "centers/<slug:center>/announcements/new/<int:tender>/": announcement_tenders,
+    "centers/<slug:center>/announcements/<int:pk>/": announcements,
+    "procurement/announcements/<int:pk>/": published_announcements,
+    "backoffice/announcements/<slug:center>/<int:pk>/": submitted_announcements,
     "centers/<slug:center>/venues/<int:pk>/": bookings,
     "backoffice/queue/<int:pk>/": review_items,
     "backoffice/subjects/<slug:center>/<int:pk>/": center_subjects,

@@ -1,13 +1,27 @@
 """The actors of procurement's tests, at 常德: the shared `agency` with the permissions the approval
-of its profile gives (项目登记 among them), 常德's demo reviewer acting in the queue, and a project
-of the agency that reviewer approved."""
+of its profile gives (项目登记 among them), 常德's demo reviewer acting in the queue, a project
+of the agency that reviewer approved, the agency's unit key, and a tender document issued."""
+
+import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
 
 from centers.grants import permissions_grant
-from tests.centers.factories import center
-from tests.procurement.venue_factories import approved_project
+from procurement import deadlines, tenders
+from procurement.tender_models import TenderDocument
+from procurement.venue_models import Booking, Room
+from tests.centers.factories import center, trust_center_cas, unit_key, use_own_tsa
+from tests.centers.people_factories import unit_actor
+from tests.procurement.tender_factories import make_tender, seal_as_agency
+from tests.procurement.venue_factories import (
+    approved_booking,
+    approved_project,
+    center_admin,
+    from_today,
+    make_room,
+)
 from tests.review.parts import actor_of, demo_staff
 
 
@@ -38,3 +52,46 @@ def project(agency, changde_reviewer):
     """A project of the agency, submitted and approved by 常德's reviewer."""
     account, entry = agency
     return approved_project(account, entry, changde_reviewer)
+
+
+@pytest.fixture
+def key(db, tmp_path, settings, agency):
+    """The agency unit's key and certificate, as its token holds them (with the platform's own TSA)."""
+    use_own_tsa(settings)
+    trusted = trust_center_cas(tmp_path / "trust")
+    return unit_key(trusted["demo-rsa"], agency[0])
+
+
+@dataclass(frozen=True)
+class Issued:
+    """An approved 开标室 booking at the earliest opening art. 35 allows, and the submitted tender
+    document whose bid deadline it is, its documents issued from tomorrow 09:00."""
+
+    room: Room
+    booking: Booking
+    tender: TenderDocument
+    issued: dt.datetime
+    opening: dt.datetime
+
+
+@pytest.fixture
+def issued(agency, project, changde_reviewer, key) -> Issued:
+    account, entry = agency
+    room = make_room(center_admin(entry.center), entry.center)
+    issued = from_today(1, 9)
+    opening = deadlines.earliest(deadlines.BID_DEADLINE, issued)
+    booking = approved_booking(
+        account, project, room, opening, changde_reviewer, lots=list(project.lots.all())
+    )
+    tender = make_tender(
+        account,
+        entry,
+        project,
+        now=timezone.now(),
+        documents_from=issued,
+        documents_until=from_today(12, 17),
+        bid_deadline=opening,
+    )
+    seal_as_agency(account, tender.document, key)
+    tender = tenders.tender_submit(actor=unit_actor(account), tender=tender, now=timezone.now())
+    return Issued(room=room, booking=booking, tender=tender, issued=issued, opening=opening)

@@ -4,71 +4,26 @@ the new deadline; while that change waits it says so, and once approved nothing 
 
 import datetime as dt
 import html
-from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
 
 from core.errors import DomainError
-from procurement import deadlines, tender_selectors, tenders, venue_rules, venues
+from procurement import deadlines, tender_selectors, venue_rules, venues
 from procurement import tender_rules as rules
 from procurement.clarifications import clarification_create, clarification_submit
-from procurement.tender_models import TenderDocument
-from procurement.venue_models import Booking, Room
-from tests.centers.factories import trust_center_cas, unit_key, use_own_tsa
+from procurement.venue_models import Booking
 from tests.centers.people_factories import decide, unit_actor
-from tests.procurement.tender_factories import make_tender, seal_as_agency
+from tests.procurement.tender_factories import seal_as_agency
 from tests.procurement.venue_factories import approved_booking, center_admin, from_today, make_room
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def key(db, tmp_path, settings, agency):
-    use_own_tsa(settings)
-    trusted = trust_center_cas(tmp_path / "trust")
-    return unit_key(trusted["demo-rsa"], agency[0])
 
 
 def page(client, url: str) -> str:
     answer = client.get(url)
     assert answer.status_code == 200
     return html.unescape(answer.content.decode())
-
-
-@dataclass(frozen=True)
-class Issued:
-    """An approved 开标室 booking at the earliest opening art. 35 allows, and the submitted tender
-    document whose bid deadline it is, its documents issued from tomorrow 09:00."""
-
-    room: Room
-    booking: Booking
-    tender: TenderDocument
-    issued: dt.datetime
-    opening: dt.datetime
-
-
-@pytest.fixture
-def issued(agency, project, changde_reviewer, key) -> Issued:
-    account, entry = agency
-    room = make_room(center_admin(entry.center), entry.center)
-    issued = from_today(1, 9)
-    opening = deadlines.earliest(deadlines.BID_DEADLINE, issued)
-    booking = approved_booking(
-        account, project, room, opening, changde_reviewer, lots=list(project.lots.all())
-    )
-    tender = make_tender(
-        account,
-        entry,
-        project,
-        now=timezone.now(),
-        documents_from=issued,
-        documents_until=from_today(12, 17),
-        bid_deadline=opening,
-    )
-    seal_as_agency(account, tender.document, key)
-    tender = tenders.tender_submit(actor=unit_actor(account), tender=tender, now=timezone.now())
-    return Issued(room=room, booking=booking, tender=tender, issued=issued, opening=opening)
 
 
 def change(account, booking: Booking, starts_at: dt.datetime, reason: str) -> Booking:

@@ -17,7 +17,6 @@ from procurement.clarifications import clarification_create, clarification_submi
 from procurement.models import ProjectStatus
 from procurement.tender_models import TenderSource, TenderStatus
 from procurement.tender_templates import TEMPLATES, factors_total, templates_for
-from tests.centers.factories import trust_center_cas, unit_key, use_own_tsa
 from tests.centers.people_factories import unit_actor
 from tests.procurement.factories import make_project
 from tests.procurement.tender_factories import (
@@ -39,13 +38,6 @@ from tests.procurement.venue_factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def key(db, tmp_path, settings, agency):
-    use_own_tsa(settings)
-    trusted = trust_center_cas(tmp_path / "trust")
-    return unit_key(trusted["demo-rsa"], agency[0])
 
 
 def refusal(call, *args, **kwargs) -> DomainError:

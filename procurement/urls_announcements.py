@@ -1,0 +1,22 @@
+"""The agency's 招标公告 pages at a center (`<center>` is the center's code), under /centers/."""
+
+from django.urls import path
+
+from procurement import views_announcements as views
+
+app_name = "procurement_announcements"
+
+urlpatterns = [
+    path("<slug:center>/announcements/", views.announcement_list, name="announcements"),
+    path("<slug:center>/announcements/new/<int:tender>/", views.announcement_new, name="announcement_new"),
+    path("<slug:center>/announcements/<int:pk>/", views.announcement_detail, name="announcement"),
+    path("<slug:center>/announcements/<int:pk>/save/", views.announcement_save, name="announcement_save"),
+    path(
+        "<slug:center>/announcements/<int:pk>/submit/", views.announcement_submit, name="announcement_submit"
+    ),
+    path(
+        "<slug:center>/announcements/<int:pk>/withdraw/",
+        views.announcement_withdraw,
+        name="announcement_withdraw",
+    ),
+]
