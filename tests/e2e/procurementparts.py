@@ -9,10 +9,12 @@ import re
 from pathlib import Path
 
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from registry.samples import pdf_bytes
-from tests.e2e.agentparts import PIN, enter_pin, flash, start_signing
+from review import rules as review_rules
+from tests.e2e.agentparts import PIN, button, enter_pin, flash, start_signing
+from tests.e2e.centerparts import another_browser, log_in_by_password, table_row
 
 # How a datetime-local input is typed.
 TYPED = "%Y-%m-%dT%H:%M"
@@ -68,3 +70,19 @@ def seal_on_signing_page(
     expect(flash(signing)).to_contain_text("签章完成", timeout=15_000)
     shot(signing, f"{name}-sealed")
     signing.close()
+
+
+def approve_in_queue(
+    browser: Browser, base_url: str, shot, name: str, title: str, reads: str, opinion: str, agency: str
+) -> None:
+    """常德's reviewer, at another computer, claims `title` in the queue, reads it and approves."""
+    with another_browser(browser, base_url, shot, "reviewer") as desk:
+        log_in_by_password(desk, "changde_reviewer", "/backoffice/queue/")
+        row = table_row(desk, title)
+        expect(row).to_contain_text(agency)
+        row.get_by_role("button", name="认领").click()
+        expect(desk.locator(".bo-grid")).to_contain_text(reads)
+        shot(desk, f"reviewer-reads-{name}")
+        desk.get_by_label("审核意见").fill(opinion)
+        button(desk, "审核通过").click()
+        expect(flash(desk)).to_contain_text(review_rules.APPROVED.format(title=title))

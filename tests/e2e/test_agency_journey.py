@@ -31,18 +31,15 @@ from procurement.forms_venues import room_label
 from procurement.models import Project, ProjectStatus
 from procurement.tender_models import TenderDocument
 from procurement.venue_models import Booking, BookingStatus, Room, RoomKind
-from review import rules as review_rules
 from review.models import ReviewItem, ReviewKind, StaffRole
 from signing import services as signing_services
 from tests.centers.people_factories import unit_actor
 from tests.e2e.agentparts import PIN, button, field, flash, log_in_by_certificate, serial, submit
 from tests.e2e.centerparts import (
     accept_confirm,
-    another_browser,
     center_staff,
     field_error,
     known_unit,
-    log_in_by_password,
     seeded_center,
     side_link,
     table_row,
@@ -50,6 +47,7 @@ from tests.e2e.centerparts import (
 )
 from tests.e2e.procurementparts import (
     TYPED,
+    approve_in_queue,
     fill_lot,
     lot_box,
     next_monday,
@@ -64,22 +62,6 @@ AGENCY = "常德沅澧招标代理有限公司"
 PROJECT = "常德市第一中学教学设备采购项目"
 ROOM = "第一开标室"
 PLACE = "采购代理机构（盖章）"
-
-
-def approve_in_queue(
-    browser: Browser, base_url: str, shot, name: str, title: str, reads: str, opinion: str
-) -> None:
-    """常德's reviewer, at another computer, claims `title` in the queue, reads it and approves."""
-    with another_browser(browser, base_url, shot, "reviewer") as desk:
-        log_in_by_password(desk, "changde_reviewer", "/backoffice/queue/")
-        row = table_row(desk, title)
-        expect(row).to_contain_text(AGENCY)
-        row.get_by_role("button", name="认领").click()
-        expect(desk.locator(".bo-grid")).to_contain_text(reads)
-        shot(desk, f"reviewer-reads-{name}")
-        desk.get_by_label("审核意见").fill(opinion)
-        button(desk, "审核通过").click()
-        expect(flash(desk)).to_contain_text(review_rules.APPROVED.format(title=title))
 
 
 def test_agency_picks_its_role_registers_books_makes_the_tender_and_clarifies(
@@ -143,7 +125,9 @@ def test_agency_picks_its_role_registers_books_makes_the_tender_and_clarifies(
 
     # 3. The reviewer approves the project; the agency sees it 审核通过.
     title = project_rules.REVIEW_TITLE.format(name=PROJECT, code=project.code)
-    approve_in_queue(browser, live_server.url, shot, "project", title, "第2包", "资料齐全，同意进场。")
+    approve_in_queue(
+        browser, live_server.url, shot, "project", title, "第2包", "资料齐全，同意进场。", AGENCY
+    )
     page.reload()
     expect(page.locator(".head-badges")).to_contain_text("审核通过")
     shot(page, "project-approved")
@@ -206,7 +190,14 @@ def test_agency_picks_its_role_registers_books_makes_the_tender_and_clarifies(
     booking = Booking.objects.get()
     title = ReviewItem.objects.get(kind=ReviewKind.BOOKING).title
     approve_in_queue(
-        browser, live_server.url, shot, "booking", title, "需要投影仪和录音设备", "同意使用第一开标室。"
+        browser,
+        live_server.url,
+        shot,
+        "booking",
+        title,
+        "需要投影仪和录音设备",
+        "同意使用第一开标室。",
+        AGENCY,
     )
     page.goto(f"/centers/{changde.code}/venues/{booking.pk}/")
     expect(page.locator(".head-badges")).to_contain_text("审核通过")
