@@ -7,6 +7,8 @@ manual (变更公告, 中标公告, 中标公告变更, 废标公告) keep their
 
 from django.db import models
 
+from procurement.scoping import AtCenter
+
 
 class AnnouncementKind(models.TextChoices):
     TENDER = "tender", "招标公告"
@@ -19,10 +21,8 @@ class AnnouncementStatus(models.TextChoices):
     REJECTED = "rejected", "审核不通过"
 
 
-class AnnouncementQuerySet(models.QuerySet["Announcement"]):
-    def at(self, center: object) -> "AnnouncementQuerySet":
-        """One center's announcements: every read and write goes through this."""
-        return self.filter(center=center)
+class AnnouncementQuerySet(AtCenter["Announcement"]):
+    """Announcement rows of one center: objects.at(center)."""
 
 
 class Announcement(models.Model):

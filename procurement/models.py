@@ -8,6 +8,8 @@ code and name) and the agency's manual (004 §3.1: 分包名称, 采购目录, �
 from django.db import models
 from django.db.models import Q
 
+from procurement.scoping import AtCenter
+
 
 class ProcurementMethod(models.TextChoices):
     """采购方式, 政府采购法 art. 26 and 财库〔2014〕214号 (竞争性磋商)."""
@@ -56,10 +58,8 @@ class EvaluationMethod(models.TextChoices):
     LOWEST_PRICE = "lowest_price", "最低评标价法"
 
 
-class ProjectQuerySet(models.QuerySet["Project"]):
-    def at(self, center: object) -> "ProjectQuerySet":
-        """One center's projects: every read and write of a project goes through this."""
-        return self.filter(center=center)
+class ProjectQuerySet(AtCenter["Project"]):
+    """Project rows of one center: objects.at(center)."""
 
 
 class Project(models.Model):

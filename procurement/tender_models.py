@@ -8,6 +8,8 @@ bids and comes less than 15 days before the bid deadline it moves that deadline 
 
 from django.db import models
 
+from procurement.scoping import AtCenter
+
 
 class TenderSource(models.TextChoices):
     TEMPLATE = "template", "范本"
@@ -19,10 +21,8 @@ class TenderStatus(models.TextChoices):
     SUBMITTED = "submitted", "已提交"
 
 
-class TenderQuerySet(models.QuerySet["TenderDocument"]):
-    def at(self, center: object) -> "TenderQuerySet":
-        """One center's tender documents: every read and write goes through this."""
-        return self.filter(center=center)
+class TenderQuerySet(AtCenter["TenderDocument"]):
+    """TenderDocument rows of one center: objects.at(center)."""
 
 
 class TenderDocument(models.Model):

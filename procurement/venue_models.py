@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from procurement.models import Lot, Project
+from procurement.scoping import AtCenter
 
 
 class RoomKind(models.TextChoices):
@@ -20,10 +21,8 @@ class RoomKind(models.TextChoices):
     EVALUATION = "evaluation", "评标室"
 
 
-class RoomQuerySet(models.QuerySet["Room"]):
-    def at(self, center: object) -> "RoomQuerySet":
-        """One center's rooms: every read and write of a room goes through this."""
-        return self.filter(center=center)
+class RoomQuerySet(AtCenter["Room"]):
+    """Room rows of one center: objects.at(center)."""
 
 
 class Room(models.Model):
@@ -64,11 +63,7 @@ class BookingStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-class BookingQuerySet(models.QuerySet["Booking"]):
-    def at(self, center: object) -> "BookingQuerySet":
-        """One center's bookings: every read and write of a booking goes through this."""
-        return self.filter(center=center)
-
+class BookingQuerySet(AtCenter["Booking"]):
     def bookings(self) -> "BookingQuerySet":
         """场地预约 proper, without the change requests (场地变更) made of them."""
         return self.filter(original=None)
