@@ -8,13 +8,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 
 from backoffice.access import StaffRequest, staff_render, staff_required
 from backoffice.forms import SubjectSearchForm, TypeRemoveForm, add_domain_error
 from centers import staff_selectors
 from centers.models import CenterSubject, ProfileStatus, SubjectType
 from core.errors import DomainError, NotFound
+from core.http import pdf_response
 from registry.kinds import form_for
 from registry.models import BiddingScope, RecordKind, SubjectStatus
 from review.permissions import Permission
@@ -143,9 +143,7 @@ def subject_commitment(request: StaffRequest, center: str, pk: int) -> HttpRespo
     if found.commitment_id is None or found.profile_status not in COMMITMENT_SUBMITTED:
         raise Http404(NO_COMMITMENT)
     document = Document.objects.only("title", "pdf").get(pk=found.commitment_id)
-    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{document.title}.pdf") or "inline"
-    return response
+    return pdf_response(document.title, bytes(document.pdf))
 
 
 @staff_required(Permission.SUBJECT_TYPE_REMOVE)
@@ -195,7 +193,4 @@ def announcement_pdf(request: StaffRequest, center: str, pk: int) -> HttpRespons
     found = submitted_pdf(center=staff_selectors.center_for(request.staff, center), pk=pk)
     if found is None:
         raise Http404("没有这个已提交的公告。")
-    title, pdf = found
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{title}.pdf") or "inline"
-    return response
+    return pdf_response(*found)

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
 from core.errors import DomainError
 
@@ -107,3 +107,10 @@ def attempt(request: HttpRequest, call: Callable[[], object], success: str) -> b
         return False
     messages.success(request, success)
     return True
+
+
+def pdf_response(title: str, pdf: bytes) -> HttpResponse:
+    """A PDF shown in the browser (any reader verifies its seals), saved under its title."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{title}.pdf") or "inline"
+    return response

@@ -65,14 +65,7 @@ def published_pdf(*, pk: int) -> tuple[str, bytes] | None:
         .only("document__title", "submitted_version")
         .first()
     )
-    if found is None or found.submitted_version is None:
-        return None
-    version = DocumentVersion.objects.filter(
-        document_id=found.document_id, number=found.submitted_version
-    ).first()
-    if version is None:
-        return None
-    return found.document.title, bytes(version.pdf)
+    return _as_submitted(found)
 
 
 def submitted_pdf(*, center: Center, pk: int) -> tuple[str, bytes] | None:
@@ -84,6 +77,11 @@ def submitted_pdf(*, center: Center, pk: int) -> tuple[str, bytes] | None:
         .select_related("document")
         .first()
     )
+    return _as_submitted(found)
+
+
+def _as_submitted(found: Announcement | None) -> tuple[str, bytes] | None:
+    """(title, PDF) of the document version the agency submitted, or None."""
     if found is None or found.submitted_version is None:
         return None
     version = DocumentVersion.objects.filter(

@@ -9,12 +9,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from centers.views_base import CenterRequest, center_context, role_page
 from core.errors import DomainError, NotFound
-from core.http import attempt
+from core.http import attempt, pdf_response
 from procurement import announcement_rules as rules
 from procurement import announcement_selectors as selectors
 from procurement import announcements, services
@@ -166,7 +165,4 @@ def published_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.published_pdf(pk=pk)
     if found is None:
         raise Http404("没有这个已发布的公告。")
-    title, pdf = found
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"{title}.pdf") or "inline"
-    return response
+    return pdf_response(*found)
