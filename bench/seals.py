@@ -99,13 +99,17 @@ class Signer:
             actor=self.actor, subject=self.subject, kind=KIND, title=TITLE, context=DEMO_CONTEXTS[KIND]
         )
 
-    def seal(self, document: Document, *, personal: bool = False) -> tuple[float, float, float]:
-        """Seals `document` in place: (prepare ms, token signature ms, finish ms)."""
-        seal, key, place = (
+    def seal(
+        self, document: Document, *, personal: bool = False, place: str | None = None
+    ) -> tuple[float, float, float]:
+        """Seals `document` in place (the 公章 on the purchaser's place, the personal seal on the
+        agency's, unless `place` names another): (prepare ms, token signature ms, finish ms)."""
+        seal, key, default = (
             (self.rep_seal, self.rep_key, "agency")
             if personal
             else (self.unit_seal, self.unit_key, "purchaser")
         )
+        place = place or default
         spot = document.places[place]
         placement = services.Placement(
             page=spot["page"], x=spot["x"] + spot["width"] / 2, y=spot["y"] + spot["height"] / 2
