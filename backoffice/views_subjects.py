@@ -15,6 +15,7 @@ from centers import staff_selectors
 from centers.models import CenterSubject, ProfileStatus, SubjectType
 from core.errors import DomainError, NotFound
 from core.http import pdf_response
+from procurement.announcement_selectors import submitted_pdf
 from registry.kinds import form_for
 from registry.models import BiddingScope, RecordKind, SubjectStatus
 from review.permissions import Permission
@@ -187,9 +188,6 @@ def subject_type_remove(request: StaffRequest, center: str, pk: int, type: str) 
 def announcement_pdf(request: StaffRequest, center: str, pk: int) -> HttpResponse:
     """An announcement as the agency submitted it (sealed), for the center's reviewers to read
     before they decide; another center's, or one never submitted, is not found."""
-    # Imported here, as the type removal above: procurement's reads, the back-office only serves them.
-    from procurement.announcement_selectors import submitted_pdf
-
     found = submitted_pdf(center=staff_selectors.center_for(request.staff, center), pk=pk)
     if found is None:
         raise Http404("没有这个已提交的公告。")

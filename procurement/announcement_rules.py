@@ -32,9 +32,10 @@ OPENING_NOT_BOOKED = (
 )
 TENDER_NOTICE_EXISTS = "该招标文件已有招标公告（{status}），不能重复编制；如需更正，请在发布后编制变更公告。"
 OPINION_REQUIRED = "请填写签署意见，如「同意发布」。"
-OPINION_TOO_LONG = "签署意见不能超过200字。"
-OTHER_MATTERS_TOO_LONG = "其他补充事宜不能超过2000字。"
+OPINION_LIMIT = 200
+OPINION_TOO_LONG = f"签署意见不能超过{OPINION_LIMIT}字。"
 OTHER_MATTERS_LIMIT = 2000
+OTHER_MATTERS_TOO_LONG = f"其他补充事宜不能超过{OTHER_MATTERS_LIMIT}字。"
 NOT_SEALED = (
     "招标公告尚未加盖本单位（{name}）的电子签章，请先「去签章」，签章后点击「我已签章，刷新状态」。"
     "修改保存后原签章失效，需要重新签章。"

@@ -48,15 +48,6 @@ def tenders_ready(*, center: Center, agency: CenterSubject) -> QuerySet[TenderDo
     )
 
 
-def tender_for(*, center: Center, agency: CenterSubject, pk: int) -> TenderDocument | None:
-    return (
-        TenderDocument.objects.at(center)
-        .filter(agency=agency, pk=pk)
-        .select_related("center", "agency__subject", "project")
-        .first()
-    )
-
-
 def published_pdf(*, pk: int) -> tuple[str, bytes] | None:
     """(title, the sealed PDF as published) of a published announcement; None for any other."""
     found = (

@@ -77,6 +77,13 @@ def _preconditions(tender: TenderDocument, center: Center, agency: CenterSubject
         raise DomainError(to_move + rules.OPENING_FIRST)
 
 
+def _one_notice(tender: TenderDocument) -> None:
+    """One 招标公告 per tender document; a correction is a 变更公告 after publication."""
+    existing = tender.announcements.filter(kind=AnnouncementKind.TENDER).first()
+    if existing is not None:
+        raise DomainError(rules.TENDER_NOTICE_EXISTS.format(status=existing.get_status_display()))
+
+
 def check_clock(tender: TenderDocument, *, publishing_at: dt.datetime) -> str | None:
     """None when publishing at `publishing_at` keeps the documents' limits; else the refusal."""
     refusal = deadlines.check(deadlines.DOCUMENTS_AVAILABLE, publishing_at, tender.documents_until)
@@ -97,43 +104,25 @@ def announcement_seal(announcement: Announcement) -> Signature | None:
 
 def announcement_context(tender: TenderDocument, other_matters: str, now: dt.datetime) -> dict[str, Any]:
     """The announcement kind's context (signing.document_kinds) from the tender document."""
-    project = tender.project
     lots = list(tender.lots.order_by("number"))
     template = tender_templates.TEMPLATES.get(tender.template)
     filled = {**(template.defaults if template else {}), **(tender.fields or {})}
-    deadline = format_time(tender.bid_deadline)
+    common = tenders.common_context(
+        tender.project,
+        lots,
+        documents_from=tender.documents_from,
+        documents_until=tender.documents_until,
+        bid_deadline=tender.bid_deadline,
+        opening_place=tender.opening_place,
+    )
     return {
-        "project_name": project.name,
-        "project_code": project.code,
-        "budget": f"人民币{tenders.money_text(project.budget)}元",
-        "max_price": f"人民币{tenders.money_text(sum(lot.budget or 0 for lot in lots))}元",
-        "lots": [
-            {
-                "number": f"第{lot.number}包",
-                "name": lot.name,
-                "quantity": "1项",
-                "budget": tenders.money_text(lot.budget),
-                "max_price": tenders.money_text(lot.budget),
-            }
-            for lot in lots
-        ],
+        **common,
+        "lots": [tenders.lot_row(lot) for lot in lots],
         "contract_period": filled.get("contract_period") or "详见招标文件",
         "consortium": filled.get("consortium") or "不接受",
-        "qualifications": [],
-        "policy_requirements": [],
-        "documents_period": f"{format_time(tender.documents_from)}至{format_time(tender.documents_until)}",
-        "documents_place": "公共资源交易平台",
-        "documents_method": "使用数字证书（CA）登录交易平台在线获取",
         "documents_price": filled.get("documents_price") or "0元",
-        "bid_deadline": deadline,
-        "bid_place": "通过交易平台在线递交加密的电子投标文件",
-        "opening_time": deadline,
-        "opening_place": tender.opening_place or "公共资源交易中心开标室",
         "notice_period": "自本公告发布之日起5个工作日。",
         "other_matters": [line.strip() for line in other_matters.splitlines() if line.strip()],
-        "purchaser": {"name": project.purchaser_name, "address": "", "contact": "", "phone": ""},
-        "agency": tenders.party_of(tender.agency),
-        "project_contact": {"name": project.contact_name, "phone": project.contact_phone},
         "published_on": tenders.day_text(now),
     }
 
@@ -198,11 +187,13 @@ def announcement_create(
     now = now or timezone.now()
     other_matters = _clean_other_matters(other_matters)
     _preconditions(tender, center, agency)
-    existing = tender.announcements.filter(kind=AnnouncementKind.TENDER).first()
-    if existing is not None:
-        raise DomainError(rules.TENDER_NOTICE_EXISTS.format(status=existing.get_status_display()))
+    _one_notice(tender)  # said early, before the document is rendered; again under the lock
     document = _make_document(actor, tender, other_matters, now)
     with transaction.atomic():
+        # Two 「新增招标公告」 at once: the tender document's row lock orders them (SQLite's
+        # transactions are serial already); the second finds the first's notice.
+        TenderDocument.objects.at(center).select_for_update().filter(pk=tender.pk).first()
+        _one_notice(tender)
         announcement = Announcement.objects.create(
             center=center,
             agency=agency,
@@ -244,7 +235,7 @@ def announcement_submit(
     opinion = opinion.strip()
     if not opinion:
         raise DomainError(rules.OPINION_REQUIRED, field="opinion")
-    if len(opinion) > 200:
+    if len(opinion) > rules.OPINION_LIMIT:
         raise DomainError(rules.OPINION_TOO_LONG, field="opinion")
     with transaction.atomic():
         locked = _locked(announcement, announcement.center_id)

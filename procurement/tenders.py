@@ -191,23 +191,66 @@ def party_of(agency: CenterSubject) -> dict[str, str]:
     }
 
 
-def tender_context(project: Project, lots: Sequence[Lot], details: TenderDetails, now: dt.datetime) -> dict:
-    """The tender_document kind's context (signing.document_kinds) from the project and the form."""
-    template = tender_templates.TEMPLATES[details.template]
-    filled = {**template.defaults, **details.fields}
-    deadline = format_time(details.bid_deadline)
+def lot_row(lot: Lot) -> dict[str, str]:
+    """A lot as the 招标文件's and the 招标公告's lots table list it."""
+    return {
+        "number": f"第{lot.number}包",
+        "name": lot.name,
+        "quantity": "1项",
+        "budget": money_text(lot.budget),
+        "max_price": money_text(lot.budget),
+    }
+
+
+def common_context(
+    project: Project,
+    lots: Sequence[Lot],
+    *,
+    documents_from: dt.datetime,
+    documents_until: dt.datetime,
+    bid_deadline: dt.datetime,
+    opening_place: str,
+) -> dict[str, Any]:
+    """What a 招标文件 and its 招标公告 both state (signing.document_kinds): the project and its
+    money, the documents' period and place, the deadline and the opening, the parties."""
+    deadline = format_time(bid_deadline)
     return {
         "project_name": project.name,
         "project_code": project.code,
         "budget": f"人民币{money_text(project.budget)}元",
         "max_price": f"人民币{money_text(sum(lot.budget or 0 for lot in lots))}元",
+        "qualifications": [],
+        "policy_requirements": [],
+        "documents_period": f"{format_time(documents_from)}至{format_time(documents_until)}",
+        "documents_place": "公共资源交易平台",
+        "documents_method": "使用数字证书（CA）登录交易平台在线获取",
+        "bid_deadline": deadline,
+        "bid_place": "通过交易平台在线递交加密的电子投标文件",
+        "opening_time": deadline,
+        "opening_place": opening_place or "公共资源交易中心开标室",
+        "purchaser": {"name": project.purchaser_name, "address": "", "contact": "", "phone": ""},
+        "agency": party_of(project.agency),
+        "project_contact": {"name": project.contact_name, "phone": project.contact_phone},
+    }
+
+
+def tender_context(project: Project, lots: Sequence[Lot], details: TenderDetails, now: dt.datetime) -> dict:
+    """The tender_document kind's context (signing.document_kinds) from the project and the form."""
+    template = tender_templates.TEMPLATES[details.template]
+    filled = {**template.defaults, **details.fields}
+    common = common_context(
+        project,
+        lots,
+        documents_from=details.documents_from,
+        documents_until=details.documents_until,
+        bid_deadline=details.bid_deadline,
+        opening_place=details.opening_place,
+    )
+    return {
+        **common,
         "lots": [
             {
-                "number": f"第{lot.number}包",
-                "name": lot.name,
-                "quantity": "1项",
-                "budget": money_text(lot.budget),
-                "max_price": money_text(lot.budget),
+                **lot_row(lot),
                 "industry": "工业",
                 "items": [
                     {
@@ -226,16 +269,7 @@ def tender_context(project: Project, lots: Sequence[Lot], details: TenderDetails
         "contract_period": filled["contract_period"],
         "consortium": filled["consortium"],
         "imported_products": filled["imported_products"],
-        "qualifications": [],
-        "policy_requirements": [],
-        "documents_period": f"{format_time(details.documents_from)}至{format_time(details.documents_until)}",
-        "documents_place": "公共资源交易平台",
-        "documents_method": "使用数字证书（CA）登录交易平台在线获取",
         "documents_price": filled["documents_price"],
-        "bid_deadline": deadline,
-        "bid_place": "通过交易平台在线递交加密的电子投标文件",
-        "opening_time": deadline,
-        "opening_place": details.opening_place or "公共资源交易中心开标室",
         "notice_period": "自招标公告发布之日起5个工作日。",
         "bid_validity": filled["bid_validity"],
         "bid_bond": filled["bid_bond"],
@@ -248,9 +282,6 @@ def tender_context(project: Project, lots: Sequence[Lot], details: TenderDetails
             "factors": filled["factors"],
         },
         "contract_terms": filled["contract_terms"],
-        "purchaser": {"name": project.purchaser_name, "address": "", "contact": "", "phone": ""},
-        "agency": party_of(project.agency),
-        "project_contact": {"name": project.contact_name, "phone": project.contact_phone},
         "issued_on": day_text(now),
     }
 

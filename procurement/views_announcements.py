@@ -4,7 +4,6 @@ Thin: one service does the work; a refusal is shown on the page with what was ty
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,32 +15,14 @@ from core.errors import DomainError, NotFound
 from core.http import attempt, pdf_response
 from procurement import announcement_rules as rules
 from procurement import announcement_selectors as selectors
-from procurement import announcements, services
+from procurement import announcements, services, tender_selectors
 from procurement.announcement_models import Announcement
+from procurement.forms_announcements import AnnouncementForm, SubmitForm
 from procurement.rules import ROLES
 from registry.auth import actor_for
 
 MENU = "announcements"
 agency_page = role_page("招标公告", ROLES)
-
-
-class AnnouncementForm(forms.Form):
-    other_matters = forms.CharField(
-        label="其他补充事宜",
-        required=False,
-        max_length=rules.OTHER_MATTERS_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "每行一条，如：本项目专门面向中小企业采购。"}),
-        error_messages={"max_length": rules.OTHER_MATTERS_TOO_LONG},
-    )
-
-
-class SubmitForm(forms.Form):
-    opinion = forms.CharField(
-        label="签署意见",
-        max_length=200,
-        initial="同意发布。",
-        error_messages={"required": rules.OPINION_REQUIRED, "max_length": rules.OPINION_TOO_LONG},
-    )
 
 
 def _announcement(request: CenterRequest, pk: int) -> Announcement:
@@ -74,24 +55,30 @@ def announcement_list(request: CenterRequest) -> HttpResponse:
 @agency_page
 def announcement_new(request: CenterRequest, tender: int) -> HttpResponse:
     """「新增招标公告」 for one of the agency's submitted tender documents."""
-    found = selectors.tender_for(center=request.center, agency=request.center_subject, pk=tender)
-    if found is None:
-        raise Http404()
-    made: list[Announcement] = []
-
-    def create() -> None:
-        made.append(
-            announcements.announcement_create(
-                actor=actor_for(request), center=request.center, agency=request.center_subject, tender=found
-            )
+    try:
+        found = tender_selectors.tender_get_for(
+            center=request.center, agency=request.center_subject, pk=tender
         )
+        made = announcements.announcement_create(
+            actor=actor_for(request), center=request.center, agency=request.center_subject, tender=found
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("procurement_announcements:announcements", center=request.center.code)
+    messages.success(request, rules.CREATED)
+    return redirect(_url(made))
 
-    if attempt(request, create, rules.CREATED):
-        return redirect(_url(made[0]))
-    return redirect("procurement_announcements:announcements", center=request.center.code)
 
-
-def _detail(request: CenterRequest, announcement: Announcement, *, form=None, submit=None, status=200):
+def _detail(
+    request: CenterRequest,
+    announcement: Announcement,
+    *,
+    form: AnnouncementForm | None = None,
+    submit: SubmitForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = center_context(
         request,
         MENU,
