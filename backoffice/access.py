@@ -26,6 +26,7 @@ MENU = [
     (Permission.STAFF, "工作人员", "backoffice:staff"),
     (Permission.CALENDAR, "节假日与调休", "backoffice:calendar"),
     (Permission.VENUES, "场地管理", "backoffice:rooms"),
+    (Permission.EVALUATIONS, "评标结果", "backoffice:evaluations"),
 ]
 
 

@@ -1,8 +1,9 @@
-"""中心工作人员后台: the review queue, the subject lookup, staff members, the calendar and the rooms."""
+"""中心工作人员后台: the review queue, the subject lookup, staff members, the calendar, the rooms and
+the evaluation results."""
 
 from django.urls import path
 
-from backoffice import views_admin, views_queue, views_rooms, views_subjects
+from backoffice import views_admin, views_evaluations, views_queue, views_rooms, views_subjects
 
 app_name = "backoffice"
 
@@ -38,6 +39,10 @@ urlpatterns = [
     path("calendar/", views_admin.calendar_year, name="calendar"),
     path("calendar/<int:pk>/", views_admin.calendar_day, name="calendar_day"),
     path("calendar/<int:pk>/remove/", views_admin.calendar_day_remove, name="calendar_day_remove"),
+    path("evaluations/", views_evaluations.evaluations, name="evaluations"),
+    path(
+        "evaluations/<slug:center>/<int:lot>/", views_evaluations.evaluation_record, name="evaluation_record"
+    ),
     path("rooms/", views_rooms.rooms, name="rooms"),
     path("rooms/new/", views_rooms.room_add, name="room_add"),
     path("rooms/usage/", views_rooms.rooms_usage, name="rooms_usage"),

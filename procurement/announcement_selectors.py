@@ -3,21 +3,27 @@ what is published."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from centers.models import Center, CenterSubject
 from core.errors import NotFound
 from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus
+from procurement.models import Lot, LotStage
 from procurement.tender_models import TenderDocument, TenderStatus
 from signing.models import DocumentVersion
 
 
-def announcements_for(*, center: Center, agency: CenterSubject) -> QuerySet[Announcement]:
-    """公告列表: the agency's announcements at the center, newest first."""
+def announcements_for(
+    *, center: Center, agency: CenterSubject, kind: str | None = None
+) -> QuerySet[Announcement]:
+    """公告列表: the agency's announcements at the center (of one kind), newest first."""
+    found = Announcement.objects.at(center).filter(agency=agency)
     return (
-        Announcement.objects.at(center)
-        .filter(agency=agency)
-        .select_related("center", "project")
+        (found.filter(kind=kind) if kind else found)
+        .select_related("center", "project", "lot")
         .prefetch_related("tender__lots")
         .order_by("-created_at", "-pk")
     )
@@ -28,7 +34,9 @@ def announcement_get_for(*, center: Center, agency: CenterSubject, pk: int) -> A
     found = (
         Announcement.objects.at(center)
         .filter(agency=agency, pk=pk)
-        .select_related("center", "agency__subject", "project", "tender__project", "document")
+        .select_related(
+            "center", "agency__subject", "project", "tender__project", "document", "lot", "winner"
+        )
         .first()
     )
     if found is None:
@@ -46,6 +54,78 @@ def tenders_ready(*, center: Center, agency: CenterSubject) -> QuerySet[TenderDo
         .prefetch_related("lots")
         .order_by("-submitted_at", "-pk")
     )
+
+
+def corrections_ready(*, center: Center, agency: CenterSubject) -> QuerySet[TenderDocument]:
+    """「选择招标公告」: the agency's tender documents whose 招标公告 is published, not yet opened,
+    with no 变更公告 waiting."""
+    return (
+        TenderDocument.objects.at(center)
+        .filter(
+            agency=agency,
+            status=TenderStatus.SUBMITTED,
+            bid_deadline__gt=timezone.now(),
+            announcements__kind=AnnouncementKind.TENDER,
+            announcements__status=AnnouncementStatus.PUBLISHED,
+        )
+        .exclude(
+            pk__in=Announcement.objects.filter(kind=AnnouncementKind.CORRECTION)
+            .exclude(status=AnnouncementStatus.PUBLISHED)
+            .values("tender_id")
+        )
+        .select_related("project")
+        .prefetch_related("lots")
+        .distinct()
+        .order_by("bid_deadline", "pk")
+    )
+
+
+def lots_ready(*, center: Center, agency: CenterSubject, kind: str) -> QuerySet[Lot]:
+    """「选择分包」 of a 中标公告 or 废标公告: the agency's lots whose evaluation is over, without one."""
+    lots = Lot.objects.filter(
+        project__center=center, project__agency=agency, stage=LotStage.EVALUATED
+    ).exclude(announcements__kind=kind)
+    return lots.select_related("project").order_by("project__code", "number")
+
+
+def ready_for(kind: str, *, center: Center, agency: CenterSubject) -> QuerySet[Any]:
+    if kind == AnnouncementKind.TENDER:
+        return tenders_ready(center=center, agency=agency)
+    if kind == AnnouncementKind.CORRECTION:
+        return corrections_ready(center=center, agency=agency)
+    return lots_ready(center=center, agency=agency, kind=kind)
+
+
+def target_get_for(
+    kind: str, *, center: Center, agency: CenterSubject, pk: int
+) -> tuple[TenderDocument, Lot | None]:
+    """What a new announcement of `kind` is of: a tender document (变更公告) or a lot and its
+    submitted tender document (中标/废标公告); the agency's own at the center, else NotFound."""
+    if kind == AnnouncementKind.CORRECTION:
+        tender = (
+            TenderDocument.objects.at(center)
+            .filter(agency=agency, pk=pk, status=TenderStatus.SUBMITTED)
+            .select_related("project", "center", "agency__subject")
+            .first()
+        )
+        if tender is None:
+            raise NotFound()
+        return tender, None
+    lot = (
+        Lot.objects.filter(project__center=center, project__agency=agency, pk=pk)
+        .select_related("project")
+        .first()
+    )
+    tender = (
+        lot.tenders.filter(status=TenderStatus.SUBMITTED)
+        .select_related("project", "center", "agency__subject")
+        .first()
+        if lot
+        else None
+    )
+    if lot is None or tender is None:
+        raise NotFound()
+    return tender, lot
 
 
 def published_pdf(*, pk: int) -> tuple[str, bytes] | None:

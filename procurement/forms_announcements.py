@@ -1,11 +1,35 @@
-"""The 招标公告 page's two forms: its 其他补充事宜 (「修改保存」) and the 签署意见 of 「提交信息」."""
+"""The forms of the 公告 pages: each kind's fields (「修改保存」) and the 签署意见 of 「提交信息」. They
+shape the input; procurement.announcement_kinds checks it and words the refusals."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 
+from centers.models import Center, CenterSubject
+from centers.people_forms import AttachmentsMixin
 from procurement import announcement_rules as rules
+from procurement.announcement_models import Announcement, AnnouncementKind, FailureReason
+from procurement.forms import MONEY_MESSAGES
+from procurement.forms_tenders import _time_field
+from registry.models import Subject
+from registry.recordforms import AttachmentSlot
+
+
+def _content(label: str, required: bool = False, placeholder: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=rules.CONTENT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": placeholder}),
+        error_messages={"max_length": rules.CONTENT_TOO_LONG},
+    )
 
 
 class AnnouncementForm(forms.Form):
+    """招标公告: its 其他补充事宜."""
+
     other_matters = forms.CharField(
         label="其他补充事宜",
         required=False,
@@ -13,6 +37,135 @@ class AnnouncementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "每行一条，如：本项目专门面向中小企业采购。"}),
         error_messages={"max_length": rules.OTHER_MATTERS_TOO_LONG},
     )
+
+    def data_for_service(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+    @classmethod
+    def initial_for(cls, announcement: Announcement) -> dict[str, Any]:
+        return {"other_matters": announcement.other_matters}
+
+
+class CorrectionForm(forms.Form):
+    """变更公告: what changes, whether it affects bids, and the new deadline (later only)."""
+
+    content = _content("变更内容", placeholder="每行一条，如：第2包技术参数第3项修改为……")
+    affects_bids = forms.BooleanField(
+        label="变更内容可能影响投标文件编制",
+        required=False,
+        help_text="影响投标文件编制且距投标截止不足15日的，必须顺延投标截止时间。",
+    )
+    new_bid_deadline = _time_field(
+        "新的投标截止时间（开标时间）",
+        required=False,
+        help_text="不延期请留空；只能往后变更。延期前请先申请场地变更，开标室改到新的时间。",
+    )
+
+    def data_for_service(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+    @classmethod
+    def initial_for(cls, announcement: Announcement) -> dict[str, Any]:
+        return {
+            "content": announcement.content,
+            "affects_bids": announcement.affects_bids,
+            "new_bid_deadline": announcement.new_bid_deadline,
+        }
+
+
+class AwardForm(forms.Form):
+    """中标公告: the winner found by 「检索」, the price and when the winner was determined."""
+
+    winner_code = forms.CharField(
+        label="中标单位（统一社会信用代码）",
+        required=False,
+        max_length=18,
+        help_text="在上方「检索」中按名称或代码查找本中心有效的交易主体，点击「选择」填入。",
+    )
+    price = forms.DecimalField(
+        label="中标金额（元）", required=False, max_digits=16, decimal_places=2, error_messages=MONEY_MESSAGES
+    )
+    awarded_at = _time_field("确定中标人时间", required=False)
+    content = _content("其他说明")
+
+    def __init__(self, *args: Any, center: Center, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.center = center
+
+    def data_for_service(self) -> dict[str, Any]:
+        code = (self.cleaned_data.get("winner_code") or "").strip().upper()
+        winner = (
+            CenterSubject.objects.filter(center=self.center, subject__code=code)
+            .select_related("subject")
+            .first()
+            if code
+            else None
+        )
+        return {**self.cleaned_data, "winner": winner}
+
+    @classmethod
+    def initial_for(cls, announcement: Announcement) -> dict[str, Any]:
+        return {
+            "winner_code": announcement.winner_code,
+            "price": announcement.price,
+            "awarded_at": announcement.awarded_at,
+            "content": announcement.content,
+        }
+
+
+class FailureForm(AttachmentsMixin, forms.Form):
+    """废标公告: the case of 政府采购法 art. 36, what happened, and the committee's conclusion."""
+
+    failure_reason = forms.ChoiceField(
+        label="废标原因（《中华人民共和国政府采购法》第三十六条）",
+        required=False,
+        choices=[("", "请选择"), *FailureReason.choices],
+    )
+    content = _content("废标说明", placeholder="如：第3包截至投标截止时间仅2家供应商递交投标文件。")
+    conclusion = AttachmentSlot(label=rules.MATERIAL_LABEL)
+
+    def __init__(self, *args: Any, subject: Subject, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+        self.load_attachments()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.check_attachments(cleaned)
+        return cleaned
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {**self.cleaned_data, rules.MATERIAL_SLOT: self.attachment(self.cleaned_data, "conclusion")}
+
+    @classmethod
+    def initial_for(cls, announcement: Announcement) -> dict[str, Any]:
+        material = (announcement.attachments or {}).get(rules.MATERIAL_SLOT) or {}
+        return {
+            "failure_reason": announcement.failure_reason,
+            "content": announcement.content,
+            "conclusion": material.get("id", ""),
+        }
+
+
+KIND_FORMS: dict[str, type[forms.Form]] = {
+    AnnouncementKind.TENDER: AnnouncementForm,
+    AnnouncementKind.CORRECTION: CorrectionForm,
+    AnnouncementKind.AWARD: AwardForm,
+    AnnouncementKind.FAILURE: FailureForm,
+}
+
+
+def kind_form(
+    kind: str, data: Any = None, *, entry: CenterSubject, initial: dict[str, Any] | None = None
+) -> Any:
+    """The kind's form, bound to `data` (a POST) or filled from `initial`."""
+    form_class: Any = KIND_FORMS[kind]
+    extra: dict[str, Any] = {}
+    if form_class is AwardForm:
+        extra["center"] = entry.center
+    if form_class is FailureForm:
+        extra["subject"] = entry.subject
+    return form_class(data, initial=initial, **extra)
 
 
 class SubmitForm(forms.Form):

@@ -58,6 +58,17 @@ class EvaluationMethod(models.TextChoices):
     LOWEST_PRICE = "lowest_price", "最低评标价法"
 
 
+class LotStage(models.TextChoices):
+    """A lot's life (procurement.lot_rules holds the transitions); 已开标 is ANNOUNCED after the bid
+    deadline, read from the clock rather than stored."""
+
+    DRAFT = "draft", "编辑中"
+    ANNOUNCED = "announced", "已发布招标公告"
+    EVALUATED = "evaluated", "评标结束"
+    AWARDED = "awarded", "已发布中标公告"
+    FAILED = "failed", "已废标"
+
+
 class ProjectQuerySet(AtCenter["Project"]):
     """Project rows of one center: objects.at(center)."""
 
@@ -136,6 +147,8 @@ class Lot(models.Model):
     evaluation_method = models.CharField(
         "评标办法", max_length=20, choices=EvaluationMethod.choices, blank=True
     )
+    # Where the lot stands in its procurement (procurement.lot_rules.TRANSITIONS moves it).
+    stage = models.CharField("分包状态", max_length=20, choices=LotStage.choices, default=LotStage.DRAFT)
 
     class Meta:
         verbose_name = "分包"
@@ -173,5 +186,6 @@ class ProjectCodeCounter(models.Model):
 
 
 from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus  # noqa: E402,F401  (announcements)
+from procurement.lot_models import EvaluationOutcome, EvaluationResult  # noqa: E402,F401  (evaluation results)
 from procurement.tender_models import Clarification, TenderDocument, TenderSource, TenderStatus  # noqa: E402,F401  (tender documents)
 from procurement.venue_models import Booking, BookingStatus, Room, RoomKind  # noqa: E402,F401  (venues, Django sees them here)

@@ -90,11 +90,15 @@ class OpeningToMove:
 
 def opening_to_move(tender: TenderDocument) -> OpeningToMove | None:
     """None while the submitted tender document's lots open at its bid deadline (87号令 art. 39),
-    or while no opening room is booked for them."""
+    or at the new deadline of a 变更公告 not yet published, or while no opening room is booked."""
     if tender.status != TenderStatus.SUBMITTED:
         return None
     booking = opening_booking(list(tender.lots.all()))
     if booking is None or booking.starts_at == tender.bid_deadline:
+        return None
+    # Moved ahead of a 变更公告 that postpones the deadline to it: the deadline follows on publication.
+    postponing = tender.announcements.filter(kind="correction", new_bid_deadline=booking.starts_at)
+    if postponing.exclude(status="published").exists():
         return None
     change = (
         booking.changes.filter(status=BookingStatus.SUBMITTED, starts_at=tender.bid_deadline)

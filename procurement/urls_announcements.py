@@ -1,4 +1,5 @@
-"""The agency's 招标公告 pages at a center (`<center>` is the center's code), under /centers/."""
+"""The agency's 公告 pages at a center (`<center>` is the center's code), under /centers/: a list per
+kind as the manual's menus have them, 「新增…」, and one page per announcement."""
 
 from django.urls import path
 
@@ -8,7 +9,22 @@ app_name = "procurement_announcements"
 
 urlpatterns = [
     path("<slug:center>/announcements/", views.announcement_list, name="announcements"),
+    path(
+        "<slug:center>/announcements/corrections/",
+        views.announcement_list,
+        {"kind": "correction"},
+        name="corrections",
+    ),
+    path("<slug:center>/announcements/awards/", views.announcement_list, {"kind": "award"}, name="awards"),
+    path(
+        "<slug:center>/announcements/failures/", views.announcement_list, {"kind": "failure"}, name="failures"
+    ),
     path("<slug:center>/announcements/new/<int:tender>/", views.announcement_new, name="announcement_new"),
+    path(
+        "<slug:center>/announcements/<slug:kind>/new/<int:target>/",
+        views.announcement_add,
+        name="announcement_add",
+    ),
     path("<slug:center>/announcements/<int:pk>/", views.announcement_detail, name="announcement"),
     path("<slug:center>/announcements/<int:pk>/save/", views.announcement_save, name="announcement_save"),
     path(

@@ -4,25 +4,39 @@ Thin: one service does the work; a refusal is shown on the page with what was ty
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from centers.uploads import bound_with_uploads
 from centers.views_base import CenterRequest, center_context, role_page
 from core.errors import DomainError, NotFound
 from core.http import attempt, pdf_response
+from procurement import announcement_kinds, announcements, services, tender_selectors
 from procurement import announcement_rules as rules
 from procurement import announcement_selectors as selectors
-from procurement import announcements, services, tender_selectors
-from procurement.announcement_models import Announcement
-from procurement.forms_announcements import AnnouncementForm, SubmitForm
+from procurement.announcement_models import Announcement, AnnouncementKind
+from procurement.forms_announcements import KIND_FORMS, FailureForm, SubmitForm, kind_form
+from procurement.forms_venues import add_domain_error
+from procurement.models import Lot
 from procurement.rules import ROLES
+from procurement.tender_models import TenderDocument
 from registry.auth import actor_for
 
-MENU = "announcements"
-agency_page = role_page("招标公告", ROLES)
+agency_page = role_page("公告", ROLES)
+
+# Each kind's list page: its menu key and URL name, and the manual's words for its 「新增」.
+LISTS = {
+    AnnouncementKind.TENDER: ("announcements", "announcements"),
+    AnnouncementKind.CORRECTION: ("corrections", "corrections"),
+    AnnouncementKind.AWARD: ("awards", "awards"),
+    AnnouncementKind.FAILURE: ("failures", "failures"),
+}
 
 
 def _announcement(request: CenterRequest, pk: int) -> Announcement:
@@ -39,13 +53,21 @@ def _url(announcement: Announcement) -> str:
     )
 
 
+def _list_url(request: CenterRequest, kind: str) -> str:
+    return reverse(f"procurement_announcements:{LISTS[kind][1]}", kwargs={"center": request.center.code})
+
+
 @agency_page
-def announcement_list(request: CenterRequest) -> HttpResponse:
+def announcement_list(request: CenterRequest, kind: str = AnnouncementKind.TENDER) -> HttpResponse:
     context = center_context(
         request,
-        MENU,
-        announcements=selectors.announcements_for(center=request.center, agency=request.center_subject),
-        ready=selectors.tenders_ready(center=request.center, agency=request.center_subject),
+        LISTS[kind][0],
+        kind=kind,
+        kind_label=AnnouncementKind(kind).label,
+        announcements=selectors.announcements_for(
+            center=request.center, agency=request.center_subject, kind=kind
+        ),
+        ready=selectors.ready_for(kind, center=request.center, agency=request.center_subject),
         refusal=services.permission_refusal(center=request.center, agency=request.center_subject),
     )
     return render(request, "procurement/announcement_list.html", context)
@@ -67,26 +89,138 @@ def announcement_new(request: CenterRequest, tender: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("procurement_announcements:announcements", center=request.center.code)
-    messages.success(request, rules.CREATED)
+    messages.success(request, rules.CREATED.format(kind=made.get_kind_display()))
     return redirect(_url(made))
+
+
+def _bound(request: CenterRequest, kind: str) -> tuple[Any, bool]:
+    """The kind's form from the POST (a 废标公告's material stored first); for a 中标公告 a
+    「检索」 or 「选择」 press re-shows the form instead of saving (valid is then False)."""
+    entry = request.center_subject
+    if kind == AnnouncementKind.FAILURE:
+        return bound_with_uploads(request, FailureForm, ["conclusion"], subject=entry.subject)
+    post = request.POST.copy()
+    if kind == AnnouncementKind.AWARD and ("search" in post or "pick" in post):
+        if post.get("pick"):
+            post["winner_code"] = post["pick"]
+        # Shown again as typed, unchecked: nothing is saved by a search.
+        return kind_form(kind, entry=entry, initial=post.dict()), False
+    form = kind_form(kind, post, entry=entry)
+    return form, form.is_valid()
+
+
+def _search(request: CenterRequest, kind: str, probe: Announcement) -> dict[str, Any]:
+    """「检索」 results for a 中标公告's winner (the query kept in the box)."""
+    if kind != AnnouncementKind.AWARD:
+        return {}
+    query = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    return {"q": query, "found": announcement_kinds.winners_search(probe, query) if query else None}
+
+
+def _target(request: CenterRequest, kind: str, target: int) -> tuple[TenderDocument, Lot | None]:
+    """A 变更公告's tender document, or a 中标/废标公告's lot (with its tender document)."""
+    try:
+        return selectors.target_get_for(kind, center=request.center, agency=request.center_subject, pk=target)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+@agency_page
+def announcement_add(request: CenterRequest, kind: str, target: int) -> HttpResponse:
+    """「新增变更公告」 after 「选择招标公告」, 「新增中标公告」 and 「新增废标公告」 after 「选择分包」:
+    the kind's form; saving it makes the announcement, rendered and waiting for the seal."""
+    if kind not in LISTS or kind == AnnouncementKind.TENDER:
+        raise Http404()
+    tender, lot = _target(request, kind, target)
+    probe = Announcement(
+        center=request.center,
+        agency=request.center_subject,
+        project=tender.project,
+        tender=tender,
+        lot=lot,
+        kind=kind,
+    )
+    status = 200
+    if request.method == "POST":
+        form, valid = _bound(request, kind)
+        if valid:
+            try:
+                made = announcements.announcement_make(
+                    actor=actor_for(request),
+                    center=request.center,
+                    agency=request.center_subject,
+                    kind=kind,
+                    tender=tender,
+                    lot=lot,
+                    data=form.data_for_service(),
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, rules.CREATED.format(kind=made.get_kind_display()))
+                return redirect(_url(made))
+        status = 400 if form.errors else 200
+    else:
+        try:
+            announcement_kinds.KINDS[kind].preconditions(probe, timezone.now())
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(_list_url(request, kind))
+        form = kind_form(kind, entry=request.center_subject, initial=_initial(kind))
+    context = center_context(
+        request,
+        LISTS[kind][0],
+        kind=kind,
+        kind_label=AnnouncementKind(kind).label,
+        tender=tender,
+        lot=lot,
+        form=form,
+        list_url=_list_url(request, kind),
+        **_search(request, kind, probe),
+        **_correction_context(tender, probe),
+    )
+    return render(request, "procurement/announcement_new.html", context, status=status)
+
+
+def _initial(kind: str) -> dict[str, Any]:
+    if kind == AnnouncementKind.AWARD:
+        return {"awarded_at": timezone.localtime().replace(second=0, microsecond=0)}
+    return {}
+
+
+def _correction_context(tender: TenderDocument, announcement: Announcement) -> dict[str, Any]:
+    if announcement.kind != AnnouncementKind.CORRECTION:
+        return {}
+    return {
+        "clarifications": announcement_kinds.clarifications_since(tender),
+        "opening": tender_selectors.opening_booking(list(tender.lots.all())),
+    }
 
 
 def _detail(
     request: CenterRequest,
     announcement: Announcement,
     *,
-    form: AnnouncementForm | None = None,
+    form: Any = None,
     submit: SubmitForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    kind = announcement.kind
+    initial = KIND_FORMS[kind].initial_for(announcement)  # type: ignore[attr-defined]
     context = center_context(
         request,
-        MENU,
+        LISTS[kind][0],
         announcement=announcement,
+        kind=kind,
+        list_url=_list_url(request, kind),
         seal=announcements.announcement_seal(announcement),
+        warning=announcements.announcement_warning(announcement),
         editable=announcement.status in rules.EDITABLE,
-        form=form or AnnouncementForm(initial={"other_matters": announcement.other_matters}),
+        form=form or kind_form(kind, entry=request.center_subject, initial=initial),
         submit_form=submit or SubmitForm(),
+        material=(announcement.attachments or {}).get(rules.MATERIAL_SLOT),
+        **_search(request, kind, announcement),
+        **_correction_context(announcement.tender, announcement),
     )
     return render(request, "procurement/announcement_detail.html", context, status=status)
 
@@ -100,20 +234,19 @@ def announcement_detail(request: CenterRequest, pk: int) -> HttpResponse:
 @agency_page
 def announcement_save(request: CenterRequest, pk: int) -> HttpResponse:
     announcement = _announcement(request, pk)
-    form = AnnouncementForm(request.POST)
-    if form.is_valid():
-        saved = attempt(
-            request,
-            lambda: announcements.announcement_save(
-                actor=actor_for(request),
-                announcement=announcement,
-                other_matters=form.cleaned_data["other_matters"],
-            ),
-            rules.SAVED,
-        )
-        if saved:
+    form, valid = _bound(request, announcement.kind)
+    if valid:
+        try:
+            announcements.announcement_save(
+                actor=actor_for(request), announcement=announcement, data=form.data_for_service()
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+            announcement.refresh_from_db()
+        else:
+            messages.success(request, rules.SAVED.format(kind=announcement.get_kind_display()))
             return redirect(_url(announcement))
-    return _detail(request, announcement, form=form, status=400)
+    return _detail(request, announcement, form=form, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -129,7 +262,8 @@ def announcement_submit(request: CenterRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error("opinion" if error.field == "opinion" else None, error.message)
         else:
-            messages.success(request, rules.SUBMITTED.format(center=request.center.name))
+            kind = announcement.get_kind_display()
+            messages.success(request, rules.SUBMITTED.format(kind=kind, center=request.center.name))
             return redirect(_url(announcement))
     return _detail(request, announcement, submit=form, status=400)
 
@@ -141,7 +275,7 @@ def announcement_withdraw(request: CenterRequest, pk: int) -> HttpResponse:
     attempt(
         request,
         lambda: announcements.announcement_withdraw(actor=actor_for(request), announcement=announcement),
-        rules.WITHDRAWN,
+        rules.WITHDRAWN.format(kind=announcement.get_kind_display()),
     )
     return redirect(_url(announcement))
 

@@ -17,6 +17,9 @@ class Permission(StrEnum):
     STAFF = "staff"  # 工作人员管理
     CALENDAR = "calendar"  # 节假日与调休
     VENUES = "venues"  # 场地管理: the center's 开标室 and 评标室 (procurement.venue_rooms)
+    # 评标结果: 「录入评标结果」 of the center's opened lots (procurement.lot_states), until bids are
+    # evaluated on the platform; the reviewers who witness openings and evaluations do it.
+    EVALUATIONS = "evaluations"
 
 
 PERMISSION_LABELS = {
@@ -26,12 +29,15 @@ PERMISSION_LABELS = {
     Permission.STAFF: "工作人员管理",
     Permission.CALENDAR: "节假日与调休",
     Permission.VENUES: "场地管理",
+    Permission.EVALUATIONS: "评标结果录入",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     # 审核员: profiles, subject types and practitioners; looks subjects up to decide them and may
     # remove a subject type (000 §8.2: "删除主体类型，则需联系交易中心").
-    StaffRole.REVIEWER: frozenset({Permission.QUEUE, Permission.SUBJECTS, Permission.SUBJECT_TYPE_REMOVE}),
+    StaffRole.REVIEWER: frozenset(
+        {Permission.QUEUE, Permission.SUBJECTS, Permission.SUBJECT_TYPE_REMOVE, Permission.EVALUATIONS}
+    ),
     # 技术支持: unbind requests (000 §6.3, 002 §5 — the technicians who answered the e-mails) and
     # the subject lookup the support telephone needs.
     StaffRole.SUPPORT: frozenset({Permission.QUEUE, Permission.SUBJECTS}),

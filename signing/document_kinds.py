@@ -76,6 +76,9 @@ place: "agency" (采购代理机构（盖章）) after the text.
     new_opening_place     str   the new 开标地点; "" when it does not change
     agency                dict  采购代理机构: name, contact, phone (str each)
     issued_on             str   the date line, e.g. "2025年6月12日"
+
+correction, award, failure — 变更公告, 中标公告 and 废标公告 (procurement.announcement_kinds fills
+them); their keys are listed at the top of each template. Seal place: "agency".
 """
 
 from __future__ import annotations
@@ -89,6 +92,9 @@ DOCUMENT_KINDS: dict[str, str] = {
     "integrity_commitment": "诚信承诺书",
     "tender_document": "招标文件",
     "clarification": "澄清（答疑）文件",
+    "correction": "变更公告",
+    "award": "中标公告",
+    "failure": "废标公告",
 }
 
 _PURCHASER = {
@@ -374,4 +380,58 @@ DEMO_CONTEXTS["clarification"] = {
     "new_opening_place": "",
     "agency": {key: _AGENCY[key] for key in ("name", "contact", "phone")},
     "issued_on": "2025年6月17日",
+}
+
+# The announcements that follow the demo 招标公告: its correction after the clarification above, the
+# award of its first lot and the failure of its third (templates/signing/documents/<kind>.html list
+# their keys).
+_PARTIES = {
+    key: _ANNOUNCED[key] for key in ("project_name", "project_code", "purchaser", "agency", "project_contact")
+}
+DEMO_CONTEXTS["correction"] = {
+    **_PARTIES,
+    "notice_published_on": "2025年6月3日",
+    "lots": [{"number": "第2包", "name": _ANNOUNCED["lots"][1]["name"]}],
+    "content": [
+        "第2包跟踪摄像机光学变焦由不低于12倍修改为不低于20倍。",
+        "第2包交付期限由合同签订之日起45日内修改为60日内。",
+    ],
+    "postponed": True,
+    "old_bid_deadline": _ANNOUNCED["bid_deadline"],
+    "new_bid_deadline": "2025年7月3日09时30分",
+    "opening_place": _ANNOUNCED["opening_place"],
+    "has_clarification": True,
+    "clarifications": ["第1次澄清"],
+    "notice_period": "自本公告发布之日起1个工作日。",
+    "published_on": "2025年6月17日",
+}
+_RESULT = {
+    **_PARTIES,
+    "notice_published_on": "2025年6月3日",
+    "opening_time": "2025年7月3日09时30分",
+    "evaluation_ended": "2025年7月3日16时10分",
+    "notice_period": "自本公告发布之日起1个工作日。",
+    "published_on": "2025年7月7日",
+}
+DEMO_CONTEXTS["award"] = {
+    **_RESULT,
+    "lot": _ANNOUNCED["lots"][0],
+    "winner": {
+        "name": "湖南星辰教育装备有限公司",
+        "code": "91430400MA4L8Q2X7K",
+        "address": "衡阳市雁峰区白沙大道9号",
+    },
+    "price": "人民币1,968,000.00元",
+    "awarded_on": "2025年7月4日10时00分",
+    "reason": "",
+    "content": [],
+}
+DEMO_CONTEXTS["failure"] = {
+    **_RESULT,
+    "lot": _ANNOUNCED["lots"][2],
+    "winner": {"name": "", "code": "", "address": ""},
+    "price": "",
+    "awarded_on": "",
+    "reason": "符合专业条件的供应商或者对招标文件作实质响应的供应商不足三家",
+    "content": ["第3包截至投标截止时间共有2家供应商递交投标文件，评标委员会认定有效投标不足三家。"],
 }

@@ -32,8 +32,8 @@ from centers.models import (
 )
 from pki.models import BoundCertificate
 from procurement.announcement_models import Announcement, AnnouncementStatus
-from procurement.models import Project, ProjectStatus
-from procurement.tender_models import Clarification, TenderDocument
+from procurement.models import Lot, Project, ProjectStatus
+from procurement.tender_models import Clarification, TenderDocument, TenderStatus
 from procurement.venue_models import Booking, Room
 from registry.models import Account, Attachment, Record, RecordKind, RecordVersion
 from review.models import CalendarDay, ReviewItem, StaffMember
@@ -269,6 +269,36 @@ def announcement_tenders() -> Iterator[Case]:
         yield {"center": case["center"], "tender": case["pk"]}, owner
 
 
+def announcement_targets() -> Iterator[Case]:
+    """「新增变更公告」 names a submitted tender document, 「新增中标/废标公告」 a lot tendered under
+    one: the agency's; any other tender document or lot, and any other kind, is nobody's."""
+    submitted = TenderDocument.objects.filter(status=TenderStatus.SUBMITTED).select_related("agency")
+    lots = Lot.objects.filter(tenders__status=TenderStatus.SUBMITTED).select_related("project__agency")
+    targets = {
+        "correction": [(t.pk, of_entry(t.agency)) for t in submitted]
+        + [(t.pk, NOBODY) for t in TenderDocument.objects.exclude(status=TenderStatus.SUBMITTED)],
+        "award": [(lot.pk, of_entry(lot.project.agency)) for lot in lots.distinct()],
+        "failure": [(lot.pk, of_entry(lot.project.agency)) for lot in lots.distinct()],
+        "tender": [(t.pk, NOBODY) for t in submitted],
+    }
+    for (kind, found), code in itertools.product(targets.items(), _centers()):
+        for pk, owner in found:
+            yield {"center": code, "kind": kind, "target": pk}, owner
+    for kind in [*targets, "nothing"]:
+        yield {"center": _centers()[0], "kind": kind, "target": MISSING}, NOBODY
+
+
+def lots_evaluated() -> Iterator[Case]:
+    """「录入评标结果」 of a lot: its center's staff (those with the permission)."""
+    found = Lot.objects.select_related("project")
+    return _at_every_center((lot.pk, Owner(centers=frozenset({lot.project.center_id}))) for lot in found)
+
+
+def lot_cases(cases: Iterator[Case]) -> Iterator[Case]:
+    for kwargs, owner in cases:
+        yield {"center": kwargs["center"], "lot": kwargs["pk"]}, owner
+
+
 def published_announcements() -> Iterator[Case]:
     """The published PDF is anyone's (公开); one not published is nobody's."""
     for announcement in Announcement.objects.all():
@@ -373,6 +403,8 @@ OBJECTS: dict[str, Generator] = {
     "centers/<slug:center>/venues/new/<int:project>/": venue_projects,
     "centers/<slug:center>/announcements/new/<int:tender>/": announcement_tenders,
     "centers/<slug:center>/announcements/<int:pk>/": announcements,
+    "centers/<slug:center>/announcements/<slug:kind>/new/<int:target>/": announcement_targets,
+    "backoffice/evaluations/<slug:center>/<int:lot>/": lambda: lot_cases(lots_evaluated()),
     "procurement/announcements/<int:pk>/": published_announcements,
     "backoffice/announcements/<slug:center>/<int:pk>/": submitted_announcements,
     "centers/<slug:center>/venues/<int:pk>/": bookings,

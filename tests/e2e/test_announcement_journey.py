@@ -112,13 +112,13 @@ def test_the_agency_seals_and_submits_the_tender_notice_and_the_center_publishes
     shot(page, "notice-list")
     with page.expect_navigation():
         row.get_by_role("button", name="新增招标公告").click()
-    expect(flash(page)).to_contain_text(rules.CREATED)
+    expect(flash(page)).to_contain_text(rules.CREATED.format(kind="招标公告"))
     shot(page, "notice-made")
 
     # 2. 「提交信息」 before sealing: refused on the page, the 签署意见 kept.
     field(page, "签署意见").fill("同意发布，请审核。")
     submit(page, "提交信息")
-    expect(page.locator("main")).to_contain_text(rules.NOT_SEALED.format(name=unit.name))
+    expect(page.locator("main")).to_contain_text(rules.NOT_SEALED.format(kind="招标公告", name=unit.name))
     expect(field(page, "签署意见")).to_have_value("同意发布，请审核。")
     shot(page, "notice-not-sealed")
 
@@ -128,7 +128,7 @@ def test_the_agency_seals_and_submits_the_tender_notice_and_the_center_publishes
     expect(page.locator("main")).to_contain_text("已加盖本单位电子签章")
     field(page, "签署意见").fill("同意发布。")
     submit(page, "提交信息")
-    expect(flash(page)).to_contain_text(rules.SUBMITTED.format(center=changde.name))
+    expect(flash(page)).to_contain_text(rules.SUBMITTED.format(kind="招标公告", center=changde.name))
     expect(page.locator(".head-badges")).to_contain_text("待审核")
     shot(page, "notice-submitted")
 

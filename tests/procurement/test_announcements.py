@@ -112,7 +112,9 @@ def test_submitting_needs_the_units_seal_and_a_signing_opinion(agency, issued):
     made = create(account, entry, issued.tender)
     assert refused(submit, account, made, opinion="  ") == rules.OPINION_REQUIRED
     assert refused(submit, account, made, opinion="意" * 201) == rules.OPINION_TOO_LONG
-    assert refused(submit, account, made) == rules.NOT_SEALED.format(name=account.subject.name)
+    assert refused(submit, account, made) == rules.NOT_SEALED.format(
+        kind="招标公告", name=account.subject.name
+    )
     made.refresh_from_db()
     assert made.status == AnnouncementStatus.DRAFT
     assert not ReviewItem.objects.filter(kind=ReviewKind.ANNOUNCEMENT).exists()
@@ -122,11 +124,13 @@ def test_a_seal_over_old_content_is_not_carried_to_the_saved_announcement(agency
     account, _ = agency
     assert announcements.announcement_seal(sealed) is not None
     saved = announcements.announcement_save(
-        actor=unit_actor(account), announcement=sealed, other_matters="补充：本项目不接受进口产品。"
+        actor=unit_actor(account), announcement=sealed, data={"other_matters": "补充：本项目不接受进口产品。"}
     )
     assert saved.document_id != sealed.document_id
     assert announcements.announcement_seal(saved) is None
-    assert refused(submit, account, saved) == rules.NOT_SEALED.format(name=account.subject.name)
+    assert refused(submit, account, saved) == rules.NOT_SEALED.format(
+        kind="招标公告", name=account.subject.name
+    )
 
 
 def test_submit_queues_it_and_approval_publishes_the_sealed_version_byte_for_byte(
@@ -140,8 +144,11 @@ def test_submit_queues_it_and_approval_publishes_the_sealed_version_byte_for_byt
     assert item.kind == ReviewKind.ANNOUNCEMENT
     # Nothing is edited while it waits.
     assert refused(
-        announcements.announcement_save, actor=unit_actor(account), announcement=done, other_matters="x"
-    ) == rules.STATE.format(status="待审核", action="修改")
+        announcements.announcement_save,
+        actor=unit_actor(account),
+        announcement=done,
+        data={"other_matters": "x"},
+    ) == rules.STATE.format(kind="招标公告", status="待审核", action="修改")
     assert client.get(f"/procurement/announcements/{done.pk}/pdf/").status_code == 404
 
     decide(changde_reviewer, done, approve=True, opinion="同意发布。")
@@ -181,7 +188,7 @@ def test_a_rejected_announcement_is_edited_sealed_again_and_resubmitted(
         done.status == AnnouncementStatus.REJECTED and done.decision_opinion == "其他补充事宜请写明联系人。"
     )
     saved = announcements.announcement_save(
-        actor=unit_actor(account), announcement=done, other_matters="联系人：王敏 0736-7788123"
+        actor=unit_actor(account), announcement=done, data={"other_matters": "联系人：王敏 0736-7788123"}
     )
     assert saved.status == AnnouncementStatus.REJECTED
     seal_as_agency(account, saved.document, key)
@@ -197,7 +204,7 @@ def test_withdrawing_takes_it_out_of_the_queue(agency, sealed):
     assert ReviewItem.objects.get(kind=ReviewKind.ANNOUNCEMENT).status == ReviewStatus.WITHDRAWN
     assert refused(
         announcements.announcement_withdraw, actor=unit_actor(account), announcement=back
-    ) == rules.STATE.format(status="编辑中", action="撤回")
+    ) == rules.STATE.format(kind="招标公告", status="编辑中", action="撤回")
 
 
 def test_publishing_too_late_for_the_documents_period_is_refused_citing_the_article(agency, issued):
@@ -239,15 +246,20 @@ def test_the_agency_pages_make_seal_submit_and_show_it(agency, issued, key, cert
     announcement = Announcement.objects.get()
     assert made.status_code == 302 and made["Location"] == f"{base}{announcement.pk}/"
     detail = html.unescape(client.get(made["Location"]).content.decode())
-    assert rules.CREATED in detail and "去签章（新窗口）" in detail
+    assert rules.CREATED.format(kind="招标公告") in detail and "去签章（新窗口）" in detail
     # Unsealed: refused on the page, the opinion typed kept.
     answer = client.post(f"{base}{announcement.pk}/submit/", {"opinion": "同意发布，请审核。"})
     page = html.unescape(answer.content.decode())
-    assert answer.status_code == 400 and rules.NOT_SEALED.format(name=account.subject.name) in page
+    assert (
+        answer.status_code == 400
+        and rules.NOT_SEALED.format(kind="招标公告", name=account.subject.name) in page
+    )
     assert 'value="同意发布，请审核。"' in page
     seal_as_agency(account, announcement.document, key)
     done = client.post(f"{base}{announcement.pk}/submit/", {"opinion": "同意发布，请审核。"}, follow=True)
-    assert rules.SUBMITTED.format(center=changde.name) in html.unescape(done.content.decode())
+    assert rules.SUBMITTED.format(kind="招标公告", center=changde.name) in html.unescape(
+        done.content.decode()
+    )
     announcement.refresh_from_db()
     assert announcement.status == AnnouncementStatus.SUBMITTED
     assert tender_selectors.opening_to_move(issued.tender) is None
