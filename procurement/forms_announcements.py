@@ -95,9 +95,7 @@ class AwardForm(forms.Form):
     def data_for_service(self) -> dict[str, Any]:
         code = (self.cleaned_data.get("winner_code") or "").strip().upper()
         winner = (
-            CenterSubject.objects.filter(center=self.center, subject__code=code)
-            .select_related("subject")
-            .first()
+            CenterSubject.objects.at(self.center).filter(subject__code=code).select_related("subject").first()
             if code
             else None
         )

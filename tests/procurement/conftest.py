@@ -10,10 +10,13 @@ from django.utils import timezone
 
 from centers.grants import permissions_grant
 from procurement import deadlines, tenders
+from procurement.announcement_models import AnnouncementKind, AnnouncementStatus
 from procurement.tender_models import TenderDocument
 from procurement.venue_models import Booking, Room
+from registry.models import SubjectStatus
 from tests.centers.factories import center, trust_center_cas, unit_key, use_own_tsa
 from tests.centers.people_factories import unit_actor
+from tests.procurement.announcement_factories import evaluate, make, opened, publish
 from tests.procurement.tender_factories import make_tender, seal_as_agency
 from tests.procurement.venue_factories import (
     approved_booking,
@@ -95,3 +98,26 @@ def issued(agency, project, changde_reviewer, key) -> Issued:
     seal_as_agency(account, tender.document, key)
     tender = tenders.tender_submit(actor=unit_actor(account), tender=tender, now=timezone.now())
     return Issued(room=room, booking=booking, tender=tender, issued=issued, opening=opening)
+
+
+@pytest.fixture
+def announced(agency, issued, key, changde_reviewer) -> TenderDocument:
+    """The issued tender document with its 招标公告 published."""
+    account, entry = agency
+    notice = make(account, entry, AnnouncementKind.TENDER, issued.tender)
+    assert publish(account, notice, key, changde_reviewer).status == AnnouncementStatus.PUBLISHED
+    issued.tender.refresh_from_db()
+    return issued.tender
+
+
+@pytest.fixture
+def evaluated(agency, announced, changde_reviewer):
+    """Opened, and the first lot's evaluation over with candidates. The winner in these tests is the
+    agency's own entry, made 有效 as submitting its basic information makes a subject."""
+    agency[1].subject.status = SubjectStatus.VALID
+    agency[1].subject.save(update_fields=["status"])
+    tender = opened(announced)
+    lot = tender.lots.order_by("number").first()
+    evaluate(changde_reviewer, tender, lot)
+    lot.refresh_from_db()
+    return tender, lot

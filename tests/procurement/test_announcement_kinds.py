@@ -1,8 +1,5 @@
 """变更公告, 中标公告 and 废标公告 (004 §3.8, 3.11, 3.13) and the lot's life they move
-(procurement.lot_rules): every precondition, transition and refusal, with the messages of the rules.
-
-The clock: a bid deadline that "has passed" is the tender document's deadline set an hour back, as
-the opening would leave it; nothing else about the tender changes."""
+(procurement.lot_rules): every precondition, transition and refusal, with the messages of the rules."""
 
 import datetime as dt
 from decimal import Decimal
@@ -27,9 +24,9 @@ from procurement.announcement_models import Announcement, AnnouncementKind, Anno
 from procurement.deadlines import format_time
 from procurement.lot_models import EvaluationOutcome
 from procurement.models import LotStage
-from procurement.tender_models import TenderDocument
 from registry.models import Attachment, SubjectStatus
 from tests.centers.people_factories import decide, stored, unit_actor
+from tests.procurement.announcement_factories import evaluate, make, opened, publish
 from tests.procurement.tender_factories import seal_as_agency
 
 pytestmark = pytest.mark.django_db
@@ -39,70 +36,6 @@ def refused(call, *args, **kwargs) -> str:
     with pytest.raises(DomainError) as error:
         call(*args, **kwargs)
     return error.value.message
-
-
-def make(account, entry, kind, tender, lot=None, now=None, **data) -> Announcement:
-    return announcements.announcement_make(
-        actor=unit_actor(account),
-        center=entry.center,
-        agency=entry,
-        kind=kind,
-        tender=tender,
-        lot=lot,
-        data=data,
-        now=now,
-    )
-
-
-def publish(account, announcement, key, reviewer) -> Announcement:
-    seal_as_agency(account, announcement.document, key)
-    announcements.announcement_submit(
-        actor=unit_actor(account), announcement=announcement, opinion="同意发布。"
-    )
-    decide(reviewer, announcement, approve=True, opinion="同意。")
-    announcement.refresh_from_db()
-    return announcement
-
-
-@pytest.fixture
-def announced(agency, issued, key, changde_reviewer) -> TenderDocument:
-    """The issued tender document with its 招标公告 published."""
-    account, entry = agency
-    notice = make(account, entry, AnnouncementKind.TENDER, issued.tender)
-    assert publish(account, notice, key, changde_reviewer).status == AnnouncementStatus.PUBLISHED
-    issued.tender.refresh_from_db()
-    return issued.tender
-
-
-def opened(tender: TenderDocument) -> TenderDocument:
-    """The bid deadline (= the opening) has passed."""
-    TenderDocument.objects.filter(pk=tender.pk).update(bid_deadline=timezone.now() - dt.timedelta(hours=1))
-    tender.refresh_from_db()
-    return tender
-
-
-def evaluate(reviewer, tender, lot, outcome=EvaluationOutcome.CANDIDATES, note=""):
-    return lot_states.evaluation_record(
-        actor=reviewer,
-        center=tender.center,
-        lot=lot,
-        outcome=outcome,
-        ended_at=timezone.now() - dt.timedelta(minutes=10),
-        note=note,
-    )
-
-
-@pytest.fixture
-def evaluated(agency, announced, changde_reviewer):
-    """Opened, and the first lot's evaluation over with candidates. The winner in these tests is the
-    agency's own entry, made 有效 as submitting its basic information makes a subject."""
-    agency[1].subject.status = SubjectStatus.VALID
-    agency[1].subject.save(update_fields=["status"])
-    tender = opened(announced)
-    lot = tender.lots.order_by("number").first()
-    evaluate(changde_reviewer, tender, lot)
-    lot.refresh_from_db()
-    return tender, lot
 
 
 # --- the lot's life ----------------------------------------------------------------------------------
