@@ -324,8 +324,8 @@ def _result_preconditions(announcement: Announcement, now: dt.datetime) -> None:
     lot = announcement.lot
     if lot is None or not announcement.tender.lots.filter(pk=lot.pk).exists():
         raise DomainError(rules.LOT_NOT_IN_TENDER)
-    existing = Announcement.objects.filter(lot=lot, kind=announcement.kind)
-    existing = (existing.exclude(pk=announcement.pk) if announcement.pk else existing).first()
+    same = Announcement.objects.filter(lot=lot, kind=announcement.kind)
+    existing = (same.exclude(pk=announcement.pk) if announcement.pk else same).first()
     if existing is not None:
         raise DomainError(
             rules.RESULT_EXISTS.format(

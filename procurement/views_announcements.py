@@ -31,7 +31,7 @@ from registry.auth import actor_for
 agency_page = role_page("公告", ROLES)
 
 # Each kind's list page: its menu key and URL name, and the manual's words for its 「新增」.
-LISTS = {
+LISTS: dict[str, tuple[str, str]] = {
     AnnouncementKind.TENDER: ("announcements", "announcements"),
     AnnouncementKind.CORRECTION: ("corrections", "corrections"),
     AnnouncementKind.AWARD: ("awards", "awards"),
@@ -102,7 +102,7 @@ def _bound(request: CenterRequest, kind: str) -> tuple[Any, bool]:
     post = request.POST.copy()
     if kind == AnnouncementKind.AWARD and ("search" in post or "pick" in post):
         if post.get("pick"):
-            post["winner_code"] = post["pick"]
+            post["winner_code"] = str(post.get("pick"))
         # Shown again as typed, unchecked: nothing is saved by a search.
         return kind_form(kind, entry=entry, initial=post.dict()), False
     form = kind_form(kind, post, entry=entry)
