@@ -359,6 +359,36 @@ def winners_search(announcement: Announcement, query: str) -> list[CenterSubject
     return list(found.select_related("subject").order_by("subject__name")[:20])
 
 
+def current_award(lot: Any) -> Announcement | None:
+    """The lot's award as it stands: its latest published 中标公告 or 中标公告变更."""
+    return (
+        Announcement.objects.filter(
+            lot=lot,
+            kind__in=[AnnouncementKind.AWARD, AnnouncementKind.AWARD_CHANGE],
+            status=AnnouncementStatus.PUBLISHED,
+        )
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+def _award_change_preconditions(announcement: Announcement, now: dt.datetime) -> None:
+    lot = announcement.lot
+    if lot is None or not announcement.tender.lots.filter(pk=lot.pk).exists():
+        raise DomainError(rules.LOT_NOT_IN_TENDER)
+    _stage(announcement, now)
+    pending = _others(announcement).filter(lot=lot).exclude(status=AnnouncementStatus.PUBLISHED).first()
+    if pending is not None:
+        raise DomainError(
+            rules.AWARD_CHANGE_PENDING.format(number=lot.number, status=pending.get_status_display())
+        )
+
+
+def _award_change_clean(announcement: Announcement, data: dict[str, Any], now: dt.datetime) -> None:
+    _award_clean(announcement, data, now)
+    announcement.content = _text(data, "content", required=rules.CHANGE_REASON_REQUIRED)
+
+
 def _award_clean(announcement: Announcement, data: dict[str, Any], now: dt.datetime) -> None:
     lot = announcement.lot
     assert lot is not None
@@ -408,7 +438,16 @@ def _result_context(announcement: Announcement, now: dt.datetime) -> dict[str, A
     tender = announcement.tender
     notice = tender_notice(tender)
     evaluation = lot_states.latest_evaluation(lot)
+    before = current_award(lot) if announcement.kind == AnnouncementKind.AWARD_CHANGE else None
     return {
+        "before": {
+            "name": before.winner_name if before else "",
+            "code": before.winner_code if before else "",
+            "price": f"人民币{tenders.money_text(before.price)}元"
+            if before and before.price is not None
+            else "",
+            "published_on": tenders.day_text(before.published_at) if before and before.published_at else "",
+        },
         **_parties(announcement, now),
         "lot": tenders.lot_row(lot),
         "notice_published_on": tenders.day_text(notice.published_at)
@@ -462,6 +501,19 @@ def _failure_clean(announcement: Announcement, data: dict[str, Any], now: dt.dat
     announcement.attachments = {rules.MATERIAL_SLOT: reference}
 
 
+AWARD_CHANGE = Kind(
+    key=AnnouncementKind.AWARD_CHANGE,
+    template="award_change",
+    title=rules.RESULT_TITLE,
+    review_title=rules.RESULT_REVIEW_TITLE,
+    clean=_award_change_clean,
+    preconditions=_award_change_preconditions,
+    clock=lambda announcement, now: None,
+    context=_result_context,
+    publish=_advance,
+)
+
+
 FAILURE = Kind(
     key=AnnouncementKind.FAILURE,
     template="failure",
@@ -474,4 +526,4 @@ FAILURE = Kind(
     publish=_advance,
 )
 
-KINDS: dict[str, Kind] = {kind.key: kind for kind in (TENDER, CORRECTION, AWARD, FAILURE)}
+KINDS: dict[str, Kind] = {kind.key: kind for kind in (TENDER, CORRECTION, AWARD, AWARD_CHANGE, FAILURE)}

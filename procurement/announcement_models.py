@@ -16,6 +16,7 @@ class AnnouncementKind(models.TextChoices):
     TENDER = "tender", "招标公告"
     CORRECTION = "correction", "变更公告"
     AWARD = "award", "中标公告"
+    AWARD_CHANGE = "award_change", "中标公告变更"
     FAILURE = "failure", "废标公告"
 
 

@@ -28,11 +28,12 @@ def kind_rows(found: Announcement) -> list[tuple[str, str]]:
             ("是否延期", f"是，延期至 {format_time(new)}" if new else "否"),
             ("是否有答疑澄清文件", "是" if found.has_clarification else "否"),
         ]
-    if found.kind == AnnouncementKind.AWARD:
+    if found.kind in (AnnouncementKind.AWARD, AnnouncementKind.AWARD_CHANGE):
         return [
             ("中标单位", f"{found.winner_name}（{found.winner_code}）"),
             ("中标金额（元）", money_text(found.price)),
             ("确定中标人时间", format_time(found.awarded_at) if found.awarded_at else ""),
+            *([("变更原因及内容", found.content)] if found.kind == AnnouncementKind.AWARD_CHANGE else []),
         ]
     if found.kind == AnnouncementKind.FAILURE:
         material = (found.attachments or {}).get(MATERIAL_SLOT) or {}

@@ -99,6 +99,9 @@ MATERIAL_LABEL = "评标委员会废标结论等相关材料"
 RESULT_TITLE = "{code} {name} 第{number}包{kind}"
 RESULT_REVIEW_TITLE = "{kind}：{name}（{code}）第{number}包"
 
+CHANGE_REASON_REQUIRED = "请填写变更原因及变更内容。"
+AWARD_CHANGE_PENDING = "第{number}包已有未发布的中标公告变更（{status}），请先完成或撤回它。"
+
 CREATED = "{kind}已生成，尚未提交。请签章后填写签署意见并「提交信息」。"
 SAVED = "{kind}已重新生成，原签章已失效，请重新签章。"
 SUBMITTED = "{kind}已提交{center}审核，审核通过后平台自动发布。"

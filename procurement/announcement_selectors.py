@@ -81,10 +81,15 @@ def corrections_ready(*, center: Center, agency: CenterSubject) -> QuerySet[Tend
 
 
 def lots_ready(*, center: Center, agency: CenterSubject, kind: str) -> QuerySet[Lot]:
-    """「选择分包」 of a 中标公告 or 废标公告: the agency's lots whose evaluation is over, without one."""
-    lots = Lot.objects.filter(
-        project__center=center, project__agency=agency, stage=LotStage.EVALUATED
-    ).exclude(announcements__kind=kind)
+    """「选择分包」 of a 中标公告 or 废标公告 (the agency's lots whose evaluation is over, without
+    one), or of a 中标公告变更 (its awarded lots)."""
+    mine = Lot.objects.filter(project__center=center, project__agency=agency)
+    if kind == AnnouncementKind.AWARD_CHANGE:
+        # Awarded lots, while no change of their award waits.
+        waiting = Announcement.objects.filter(kind=kind).exclude(status=AnnouncementStatus.PUBLISHED)
+        lots = mine.filter(stage=LotStage.AWARDED).exclude(pk__in=waiting.values("lot_id"))
+    else:
+        lots = mine.filter(stage=LotStage.EVALUATED).exclude(announcements__kind=kind)
     return lots.select_related("project").order_by("project__code", "number")
 
 

@@ -111,6 +111,12 @@ class AwardForm(forms.Form):
         }
 
 
+class AwardChangeForm(AwardForm):
+    """中标公告变更: the award as it now stands, and why it changes."""
+
+    content = _content("变更原因及内容", placeholder="如：原中标公告中标金额录入有误，更正为……")
+
+
 class FailureForm(AttachmentsMixin, forms.Form):
     """废标公告: the case of 政府采购法 art. 36, what happened, and the committee's conclusion."""
 
@@ -149,6 +155,7 @@ KIND_FORMS: dict[str, type[forms.Form]] = {
     AnnouncementKind.TENDER: AnnouncementForm,
     AnnouncementKind.CORRECTION: CorrectionForm,
     AnnouncementKind.AWARD: AwardForm,
+    AnnouncementKind.AWARD_CHANGE: AwardChangeForm,
     AnnouncementKind.FAILURE: FailureForm,
 }
 
@@ -159,7 +166,7 @@ def kind_form(
     """The kind's form, bound to `data` (a POST) or filled from `initial`."""
     form_class: Any = KIND_FORMS[kind]
     extra: dict[str, Any] = {}
-    if form_class is AwardForm:
+    if issubclass(form_class, AwardForm):
         extra["center"] = entry.center
     if form_class is FailureForm:
         extra["subject"] = entry.subject

@@ -3,7 +3,7 @@ in, and the announcement whose publication makes it; with the messages of the lo
 
     编辑中 ──招标公告发布──▶ 已发布招标公告 ──(投标截止)──▶ 已开标 ──录入评标结果──▶ 评标结束
     已发布招标公告 ──变更公告发布──▶ 已发布招标公告 (the deadline moves later, never earlier)
-    评标结束 ──中标公告发布──▶ 已发布中标公告
+    评标结束 ──中标公告发布──▶ 已发布中标公告 ──中标公告变更发布──▶ 已发布中标公告 (the winner or price corrected)
     评标结束 ──废标公告发布──▶ 已废标
 
 已开标 is 已发布招标公告 once the bid deadline has passed (开标 is at the deadline, 87号令 art. 39);
@@ -40,6 +40,9 @@ TRANSITIONS: dict[str, Transition] = {
     "award": Transition(
         "发布中标公告", frozenset({LotStage.EVALUATED}), LotStage.AWARDED, AnnouncementKind.AWARD
     ),
+    "change_award": Transition(
+        "发布中标公告变更", frozenset({LotStage.AWARDED}), "", AnnouncementKind.AWARD_CHANGE
+    ),
     "fail": Transition(
         "发布废标公告", frozenset({LotStage.EVALUATED}), LotStage.FAILED, AnnouncementKind.FAILURE
     ),
@@ -52,7 +55,7 @@ STAGE_WHY = {
     LotStage.DRAFT: "招标公告发布后才能进行后续操作。",
     LotStage.ANNOUNCED: "开标、录入评标结果后才能发布中标或废标公告。",
     LotStage.EVALUATED: "",
-    LotStage.AWARDED: "中标公告已发布；如需更正中标结果，请发布中标公告变更。",
+    LotStage.AWARDED: "中标公告已发布；如需更正中标结果，请编制中标公告变更。",
     LotStage.FAILED: "该分包已废标，采购活动已结束。",
 }
 NOT_YET_OPENED = "第{number}包投标截止时间（开标时间）为 {deadline}，开标后才能{action}。"

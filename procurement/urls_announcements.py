@@ -17,6 +17,12 @@ urlpatterns = [
     ),
     path("<slug:center>/announcements/awards/", views.announcement_list, {"kind": "award"}, name="awards"),
     path(
+        "<slug:center>/announcements/award-changes/",
+        views.announcement_list,
+        {"kind": "award_change"},
+        name="award_changes",
+    ),
+    path(
         "<slug:center>/announcements/failures/", views.announcement_list, {"kind": "failure"}, name="failures"
     ),
     path("<slug:center>/announcements/new/<int:tender>/", views.announcement_new, name="announcement_new"),

@@ -35,8 +35,12 @@ LISTS: dict[str, tuple[str, str]] = {
     AnnouncementKind.TENDER: ("announcements", "announcements"),
     AnnouncementKind.CORRECTION: ("corrections", "corrections"),
     AnnouncementKind.AWARD: ("awards", "awards"),
+    AnnouncementKind.AWARD_CHANGE: ("award_changes", "award_changes"),
     AnnouncementKind.FAILURE: ("failures", "failures"),
 }
+
+
+WINNER_KINDS = frozenset({AnnouncementKind.AWARD, AnnouncementKind.AWARD_CHANGE})
 
 
 def _announcement(request: CenterRequest, pk: int) -> Announcement:
@@ -100,7 +104,7 @@ def _bound(request: CenterRequest, kind: str) -> tuple[Any, bool]:
     if kind == AnnouncementKind.FAILURE:
         return bound_with_uploads(request, FailureForm, ["conclusion"], subject=entry.subject)
     post = request.POST.copy()
-    if kind == AnnouncementKind.AWARD and ("search" in post or "pick" in post):
+    if kind in WINNER_KINDS and ("search" in post or "pick" in post):
         if post.get("pick"):
             post["winner_code"] = str(post.get("pick"))
         # Shown again as typed, unchecked: nothing is saved by a search.
@@ -111,7 +115,7 @@ def _bound(request: CenterRequest, kind: str) -> tuple[Any, bool]:
 
 def _search(request: CenterRequest, kind: str, probe: Announcement) -> dict[str, Any]:
     """「检索」 results for a 中标公告's winner (the query kept in the box)."""
-    if kind != AnnouncementKind.AWARD:
+    if kind not in WINNER_KINDS:
         return {}
     query = (request.POST.get("q") or request.GET.get("q") or "").strip()
     return {"q": query, "found": announcement_kinds.winners_search(probe, query) if query else None}
@@ -183,7 +187,7 @@ def announcement_add(request: CenterRequest, kind: str, target: int) -> HttpResp
 
 
 def _initial(kind: str) -> dict[str, Any]:
-    if kind == AnnouncementKind.AWARD:
+    if kind in WINNER_KINDS:
         return {"awarded_at": timezone.localtime().replace(second=0, microsecond=0)}
     return {}
 

@@ -77,7 +77,7 @@ place: "agency" (采购代理机构（盖章）) after the text.
     agency                dict  采购代理机构: name, contact, phone (str each)
     issued_on             str   the date line, e.g. "2025年6月12日"
 
-correction, award, failure — 变更公告, 中标公告 and 废标公告 (procurement.announcement_kinds fills
+correction, award, award_change, failure — 变更公告, 中标公告, 中标公告变更 and 废标公告 (procurement.announcement_kinds fills
 them); their keys are listed at the top of each template. Seal place: "agency".
 """
 
@@ -94,6 +94,7 @@ DOCUMENT_KINDS: dict[str, str] = {
     "clarification": "澄清（答疑）文件",
     "correction": "变更公告",
     "award": "中标公告",
+    "award_change": "中标公告变更",
     "failure": "废标公告",
 }
 
@@ -425,6 +426,17 @@ DEMO_CONTEXTS["award"] = {
     "awarded_on": "2025年7月4日10时00分",
     "reason": "",
     "content": [],
+}
+DEMO_CONTEXTS["award_change"] = {
+    **DEMO_CONTEXTS["award"],
+    "before": {
+        "name": "湖南星辰教育装备有限公司",
+        "code": "91430400MA4L8Q2X7K",
+        "price": "人民币1,986,000.00元",
+        "published_on": "2025年7月7日",
+    },
+    "content": ["原中标公告中标金额录入有误，由人民币1,986,000.00元更正为人民币1,968,000.00元。"],
+    "published_on": "2025年7月8日",
 }
 DEMO_CONTEXTS["failure"] = {
     **_RESULT,

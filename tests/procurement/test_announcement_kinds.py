@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.models import AuditEntry
-from procurement import announcement_rules as rules
 from procurement import (
+    announcement_kinds,
     announcements,
     deadlines,
     lot_rules,
@@ -20,6 +20,7 @@ from procurement import (
     venue_rules,
     venues,
 )
+from procurement import announcement_rules as rules
 from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus, FailureReason
 from procurement.deadlines import format_time
 from procurement.lot_models import EvaluationOutcome
@@ -321,3 +322,42 @@ def test_one_correction_at_a_time_and_none_after_the_opening(agency, announced):
     assert refused(make, account, entry, kind, tender, content="更正。") == lot_rules.ALREADY_OPENED.format(
         number=lot.number, deadline=format_time(tender.bid_deadline), action="发布变更公告"
     )
+
+
+# --- 中标公告变更 -------------------------------------------------------------------------------------
+
+
+def test_an_award_change_corrects_a_published_award(agency, evaluated, key, changde_reviewer):
+    account, entry = agency
+    tender, lot = evaluated
+    kind = AnnouncementKind.AWARD_CHANGE
+    fields = {
+        "winner": entry,
+        "price": Decimal("90000.00"),
+        "awarded_at": timezone.now() - dt.timedelta(minutes=5),
+    }
+    assert refused(make, account, entry, kind, tender, lot, **fields) == lot_rules.STAGE.format(
+        number=lot.number, stage="评标结束", action="发布中标公告变更"
+    )
+    award = publish(
+        account, make(account, entry, AnnouncementKind.AWARD, tender, lot, **fields), key, changde_reviewer
+    )
+    lot.refresh_from_db()
+    assert announcement_kinds.current_award(lot) == award
+    assert refused(make, account, entry, kind, tender, lot, **fields) == rules.CHANGE_REASON_REQUIRED
+    change = make(
+        account,
+        entry,
+        kind,
+        tender,
+        lot,
+        **{**fields, "price": Decimal("89000.00")},
+        content="金额录入有误。",
+    )
+    assert refused(
+        make, account, entry, kind, tender, lot, **fields, content="又一次。"
+    ) == rules.AWARD_CHANGE_PENDING.format(number=lot.number, status="编辑中")
+    done = publish(account, change, key, changde_reviewer)
+    lot.refresh_from_db()
+    assert done.status == AnnouncementStatus.PUBLISHED and lot.stage == LotStage.AWARDED
+    assert announcement_kinds.current_award(lot) == done and done.price == Decimal("89000.00")
