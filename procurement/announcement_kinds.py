@@ -39,7 +39,7 @@ from procurement import (
 from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus, FailureReason
 from procurement.deadlines import format_time
 from procurement.lot_models import EvaluationOutcome
-from procurement.models import ProjectStatus
+from procurement.models import LotStage, ProjectStatus
 from procurement.tender_models import TenderDocument, TenderStatus
 from registry.models import Attachment, SubjectStatus
 
@@ -89,7 +89,14 @@ def _others(announcement: Announcement, **filters: Any) -> Any:
 
 
 def _lots(announcement: Announcement) -> list[Any]:
-    return [announcement.lot] if announcement.lot_id else list(announcement.tender.lots.order_by("number"))
+    """The lots the announcement moves: its one lot, or the tender document's; a 变更公告 concerns
+    the lots still running (not those suspended, terminated or already decided), if any are."""
+    if announcement.lot_id:
+        return [announcement.lot]
+    lots = list(announcement.tender.lots.order_by("number"))
+    if announcement.kind == AnnouncementKind.CORRECTION:
+        return [lot for lot in lots if lot.stage == LotStage.ANNOUNCED] or lots
+    return lots
 
 
 def _parties(announcement: Announcement, now: dt.datetime) -> dict[str, Any]:
@@ -526,4 +533,162 @@ FAILURE = Kind(
     publish=_advance,
 )
 
-KINDS: dict[str, Kind] = {kind.key: kind for kind in (TENDER, CORRECTION, AWARD, AWARD_CHANGE, FAILURE)}
+# --- 采购异常 (§3.9): 项目暂停 (中止), 项目取消 (终止), 恢复交易 ------------------------------------------
+
+
+def _one_lot(announcement: Announcement) -> Any:
+    lot = announcement.lot
+    if lot is None or not announcement.tender.lots.filter(pk=lot.pk).exists():
+        raise DomainError(rules.LOT_NOT_IN_TENDER)
+    return lot
+
+
+def _exception_preconditions(announcement: Announcement, now: dt.datetime) -> None:
+    """The lot's stage, and no other 采购异常 of the lot waiting."""
+    lot = _one_lot(announcement)
+    _stage(announcement, now)
+    pending = (
+        Announcement.objects.filter(lot=lot, kind__in=EXCEPTION_KINDS)
+        .exclude(status=AnnouncementStatus.PUBLISHED)
+        .exclude(pk=announcement.pk)
+        .first()
+    )
+    if pending is not None:
+        raise DomainError(
+            rules.EXCEPTION_PENDING.format(
+                number=lot.number, kind=pending.get_kind_display(), status=pending.get_status_display()
+            )
+        )
+
+
+def _exception_clean(announcement: Announcement, data: dict[str, Any], now: dt.datetime) -> None:
+    """项目暂停 / 项目取消: why, and the purchaser's sealed decision (scanned)."""
+    announcement.content = _text(data, "content", required=rules.REASON_TEXT_REQUIRED)
+    decision: Attachment | None = data.get(rules.DECISION_SLOT)
+    if decision is None:
+        raise DomainError(rules.DECISION_REQUIRED, field=rules.DECISION_SLOT)
+    if decision.subject_id != announcement.agency.subject_id:
+        raise DomainError(rules.MATERIAL_NOT_OWN, field=rules.DECISION_SLOT)
+    reference = {"id": decision.pk, "name": decision.original_name, "sha256": decision.sha256}
+    announcement.attachments = {rules.DECISION_SLOT: reference}
+
+
+def _resumption_preconditions(announcement: Announcement, now: dt.datetime) -> None:
+    """A resumed lot opens at a new deadline of the whole tender document: no other lot of it may
+    wait for its evaluation at the old one."""
+    _exception_preconditions(announcement, now)
+    tender = announcement.tender
+    waiting = [
+        lot.number
+        for lot in tender.lots.exclude(pk=announcement.lot_id).order_by("number")
+        if lot_states.is_opened(lot, tender, now)
+    ]
+    if waiting:
+        raise DomainError(rules.RESUME_OTHERS_OPENED.format(numbers="、".join(map(str, waiting))))
+
+
+def _resumption_clean(announcement: Announcement, data: dict[str, Any], now: dt.datetime) -> None:
+    announcement.content = _text(data, "content", required=rules.REASON_TEXT_REQUIRED)
+    announcement.new_bid_deadline = data.get("new_bid_deadline") or None
+    if announcement.new_bid_deadline is None:
+        raise DomainError(rules.RESUME_DEADLINE_REQUIRED, field="new_bid_deadline")
+    announcement.affects_bids = bool(data.get("affects_bids"))
+    announcement.old_bid_deadline = announcement.tender.bid_deadline
+    clarifications.check_new_deadline(
+        tender=announcement.tender,
+        affects_bids=announcement.affects_bids,
+        new_bid_deadline=announcement.new_bid_deadline,
+        now=now,
+    )
+
+
+def _resumption_clock(announcement: Announcement, now: dt.datetime) -> str | None:
+    """The new deadline still later than the old and the future (and 15 days away for a change
+    that affects bids) when published, and the lot's 开标室 booked and approved at it."""
+    try:
+        clarifications.check_new_deadline(
+            tender=announcement.tender,
+            affects_bids=announcement.affects_bids,
+            new_bid_deadline=announcement.new_bid_deadline,
+            now=now,
+        )
+    except DomainError as error:
+        return error.message
+    new, lot = announcement.new_bid_deadline, announcement.lot
+    assert new is not None and lot is not None
+    booking = tender_selectors.opening_booking([lot])
+    if booking is None or booking.starts_at != new:
+        return rules.RESUME_OPENING_FIRST.format(deadline=format_time(new), number=lot.number)
+    return None
+
+
+def _exception_context(announcement: Announcement, now: dt.datetime) -> dict[str, Any]:
+    lot = announcement.lot
+    assert lot is not None
+    tender = announcement.tender
+    notice = tender_notice(tender)
+    new = announcement.new_bid_deadline
+    return {
+        **_parties(announcement, now),
+        "change": {
+            AnnouncementKind.SUSPENSION: "项目暂停（中止）",
+            AnnouncementKind.TERMINATION: "项目取消（终止）",
+            AnnouncementKind.RESUMPTION: "恢复交易",
+        }[AnnouncementKind(announcement.kind)],
+        "lot": tenders.lot_row(lot),
+        "notice_published_on": tenders.day_text(notice.published_at)
+        if notice and notice.published_at
+        else "",
+        "content": [line.strip() for line in announcement.content.splitlines() if line.strip()],
+        "old_bid_deadline": format_time(announcement.old_bid_deadline or tender.bid_deadline),
+        "new_bid_deadline": format_time(new) if new else "",
+        "opening_place": tender.opening_place or "公共资源交易中心开标室",
+        "notice_period": "自本公告发布之日起1个工作日。",
+    }
+
+
+def _resumption_publish(actor: Actor, announcement: Announcement, now: dt.datetime) -> None:
+    _advance(actor, announcement, now)
+    tender = TenderDocument.objects.select_for_update().get(pk=announcement.tender_id)
+    tender.bid_deadline = announcement.new_bid_deadline
+    tender.save(update_fields=["bid_deadline", "updated_at"])
+    announcement.tender = tender
+
+
+def _exception_kind(key: str, clean: Any, preconditions: Any, clock: Any, publish: Any) -> Kind:
+    return Kind(
+        key=key,
+        template="lot_exception",
+        title=rules.EXCEPTION_TITLE,
+        review_title=rules.RESULT_REVIEW_TITLE,
+        clean=clean,
+        preconditions=preconditions,
+        clock=clock,
+        context=_exception_context,
+        publish=publish,
+    )
+
+
+def _no_clock(announcement: Announcement, now: dt.datetime) -> str | None:
+    return None
+
+
+EXCEPTION_KINDS = (AnnouncementKind.SUSPENSION, AnnouncementKind.TERMINATION, AnnouncementKind.RESUMPTION)
+SUSPENSION = _exception_kind(
+    AnnouncementKind.SUSPENSION, _exception_clean, _exception_preconditions, _no_clock, _advance
+)
+TERMINATION = _exception_kind(
+    AnnouncementKind.TERMINATION, _exception_clean, _exception_preconditions, _no_clock, _advance
+)
+RESUMPTION = _exception_kind(
+    AnnouncementKind.RESUMPTION,
+    _resumption_clean,
+    _resumption_preconditions,
+    _resumption_clock,
+    _resumption_publish,
+)
+
+KINDS: dict[str, Kind] = {
+    kind.key: kind
+    for kind in (TENDER, CORRECTION, AWARD, AWARD_CHANGE, FAILURE, SUSPENSION, TERMINATION, RESUMPTION)
+}

@@ -18,6 +18,10 @@ class AnnouncementKind(models.TextChoices):
     AWARD = "award", "中标公告"
     AWARD_CHANGE = "award_change", "中标公告变更"
     FAILURE = "failure", "废标公告"
+    # 采购异常 (§3.9): the 变更公告 of a lot suspended (中止), terminated (终止) or resumed.
+    SUSPENSION = "suspension", "变更公告（项目暂停）"
+    TERMINATION = "termination", "变更公告（项目取消）"
+    RESUMPTION = "resumption", "变更公告（恢复交易）"
 
 
 class FailureReason(models.TextChoices):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from procurement import announcements
 from procurement.announcement_models import Announcement, AnnouncementKind
-from procurement.announcement_rules import MATERIAL_SLOT
+from procurement.announcement_rules import DECISION_SLOT, MATERIAL_SLOT
 from procurement.deadlines import format_time
 from procurement.tenders import money_text
 from review.handlers import review_handler_register
@@ -34,6 +34,18 @@ def kind_rows(found: Announcement) -> list[tuple[str, str]]:
             ("中标金额（元）", money_text(found.price)),
             ("确定中标人时间", format_time(found.awarded_at) if found.awarded_at else ""),
             *([("变更原因及内容", found.content)] if found.kind == AnnouncementKind.AWARD_CHANGE else []),
+        ]
+    if found.kind in (AnnouncementKind.SUSPENSION, AnnouncementKind.TERMINATION):
+        decision = (found.attachments or {}).get(DECISION_SLOT) or {}
+        return [
+            ("原因及说明", found.content),
+            ("采购人决定文件", f"{decision.get('name', '')}（SHA-256 {decision.get('sha256', '')}）"),
+        ]
+    if found.kind == AnnouncementKind.RESUMPTION:
+        new = found.new_bid_deadline
+        return [
+            ("恢复说明", found.content),
+            ("新的投标截止时间（开标时间）", format_time(new) if new else ""),
         ]
     if found.kind == AnnouncementKind.FAILURE:
         material = (found.attachments or {}).get(MATERIAL_SLOT) or {}

@@ -105,3 +105,18 @@ AWARD_CHANGE_PENDING = "第{number}包已有未发布的中标公告变更（{st
 CREATED = "{kind}已生成，尚未提交。请签章后填写签署意见并「提交信息」。"
 SAVED = "{kind}已重新生成，原签章已失效，请重新签章。"
 SUBMITTED = "{kind}已提交{center}审核，审核通过后平台自动发布。"
+
+# --- 采购异常 (004 §3.9): a lot suspended, terminated or resumed ---------------------------------------
+
+DECISION_SLOT = "decision"
+DECISION_LABEL = "采购人中止或取消该项目的批复或决定文件（需加盖采购人公章）"
+DECISION_REQUIRED = "请上传采购人中止或取消该项目的批复或决定文件（需加盖采购人公章的扫描件）。"
+REASON_TEXT_REQUIRED = "请填写原因。"
+EXCEPTION_PENDING = "第{number}包已有未发布的{kind}（{status}），请先完成或撤回它。"
+RESUME_DEADLINE_REQUIRED = "恢复交易须重新确定投标截止时间（开标时间），请填写新的投标截止时间。"
+RESUME_OPENING_FIRST = (
+    "恢复交易后的开标时间为 {deadline}，第{number}包还没有在该时间审核通过的开标室；请先在「场地预约」中"
+    "重新预约开标室（或申请场地变更），审核通过后再提交。"
+)
+RESUME_OTHERS_OPENED = "同一招标文件的第{numbers}包已开标、尚未录入评标结果；恢复交易会改变招标文件的投标截止时间，请待其评标结果录入后再编制。"
+EXCEPTION_TITLE = "{code} {name} 第{number}包{kind}"

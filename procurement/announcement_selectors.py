@@ -3,6 +3,7 @@ what is published."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,12 +18,12 @@ from signing.models import DocumentVersion
 
 
 def announcements_for(
-    *, center: Center, agency: CenterSubject, kind: str | None = None
+    *, center: Center, agency: CenterSubject, kinds: Sequence[str] = ()
 ) -> QuerySet[Announcement]:
-    """公告列表: the agency's announcements at the center (of one kind), newest first."""
+    """公告列表: the agency's announcements at the center (of these kinds), newest first."""
     found = Announcement.objects.at(center).filter(agency=agency)
     return (
-        (found.filter(kind=kind) if kind else found)
+        (found.filter(kind__in=kinds) if kinds else found)
         .select_related("center", "project", "lot")
         .prefetch_related("tender__lots")
         .order_by("-created_at", "-pk")
@@ -93,7 +94,26 @@ def lots_ready(*, center: Center, agency: CenterSubject, kind: str) -> QuerySet[
     return lots.select_related("project").order_by("project__code", "number")
 
 
+EXCEPTION_STAGES = (LotStage.ANNOUNCED, LotStage.EVALUATED, LotStage.SUSPENDED)
+
+
+def lots_for_exceptions(*, center: Center, agency: CenterSubject) -> QuerySet[Lot]:
+    """「新增分包异常」: the agency's tendered lots that may be suspended, terminated or resumed,
+    while no exception of theirs waits."""
+    waiting = Announcement.objects.filter(
+        kind__in=[AnnouncementKind.SUSPENSION, AnnouncementKind.TERMINATION, AnnouncementKind.RESUMPTION]
+    ).exclude(status=AnnouncementStatus.PUBLISHED)
+    return (
+        Lot.objects.filter(project__center=center, project__agency=agency, stage__in=EXCEPTION_STAGES)
+        .exclude(pk__in=waiting.values("lot_id"))
+        .select_related("project")
+        .order_by("project__code", "number")
+    )
+
+
 def ready_for(kind: str, *, center: Center, agency: CenterSubject) -> QuerySet[Any]:
+    if kind == "exception":
+        return lots_for_exceptions(center=center, agency=agency)
     if kind == AnnouncementKind.TENDER:
         return tenders_ready(center=center, agency=agency)
     if kind == AnnouncementKind.CORRECTION:

@@ -151,12 +151,57 @@ class FailureForm(AttachmentsMixin, forms.Form):
         }
 
 
+class ExceptionForm(AttachmentsMixin, forms.Form):
+    """项目暂停 / 项目取消: why, and the purchaser's sealed decision."""
+
+    content = _content("原因及说明", placeholder="如：采购人因预算调整决定暂停本分包采购。")
+    decision = AttachmentSlot(label=rules.DECISION_LABEL)
+
+    def __init__(self, *args: Any, subject: Subject, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+        self.load_attachments()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.check_attachments(cleaned)
+        return cleaned
+
+    def data_for_service(self) -> dict[str, Any]:
+        return {**self.cleaned_data, rules.DECISION_SLOT: self.attachment(self.cleaned_data, "decision")}
+
+    @classmethod
+    def initial_for(cls, announcement: Announcement) -> dict[str, Any]:
+        decision = (announcement.attachments or {}).get(rules.DECISION_SLOT) or {}
+        return {"content": announcement.content, "decision": decision.get("id", "")}
+
+
+class ResumptionForm(CorrectionForm):
+    """恢复交易: what resumes, and the new bid deadline (= opening) it opens at."""
+
+    content = _content("恢复说明", placeholder="如：暂停原因已消除，本分包恢复交易。")
+    new_bid_deadline = _time_field(
+        "新的投标截止时间（开标时间）",
+        required=False,
+        help_text="须晚于现在和原投标截止时间；请先在「场地预约」中为本分包预约该时间的开标室。",
+    )
+
+
 KIND_FORMS: dict[str, type[forms.Form]] = {
     AnnouncementKind.TENDER: AnnouncementForm,
     AnnouncementKind.CORRECTION: CorrectionForm,
     AnnouncementKind.AWARD: AwardForm,
     AnnouncementKind.AWARD_CHANGE: AwardChangeForm,
     AnnouncementKind.FAILURE: FailureForm,
+    AnnouncementKind.SUSPENSION: ExceptionForm,
+    AnnouncementKind.TERMINATION: ExceptionForm,
+    AnnouncementKind.RESUMPTION: ResumptionForm,
+}
+# The kinds whose form stores a file first (centers.uploads.bound_with_uploads), and its slot.
+UPLOAD_SLOTS = {
+    AnnouncementKind.FAILURE: "conclusion",
+    AnnouncementKind.SUSPENSION: "decision",
+    AnnouncementKind.TERMINATION: "decision",
 }
 
 
@@ -168,7 +213,7 @@ def kind_form(
     extra: dict[str, Any] = {}
     if issubclass(form_class, AwardForm):
         extra["center"] = entry.center
-    if form_class is FailureForm:
+    if form_class in (FailureForm, ExceptionForm):
         extra["subject"] = entry.subject
     return form_class(data, initial=initial, **extra)
 

@@ -6,8 +6,12 @@ in, and the announcement whose publication makes it; with the messages of the lo
     评标结束 ──中标公告发布──▶ 已发布中标公告 ──中标公告变更发布──▶ 已发布中标公告 (the winner or price corrected)
     评标结束 ──废标公告发布──▶ 已废标
 
+    已发布招标公告 / 评标结束 ──变更公告（项目暂停）发布──▶ 中止 ──变更公告（恢复交易）发布──▶ 已发布招标公告
+    已发布招标公告 / 评标结束 / 中止 ──变更公告（项目取消）发布──▶ 终止
+
+A resumed lot opens again at the new bid deadline its 变更公告 sets (a new 开标室 booking first).
 已开标 is 已发布招标公告 once the bid deadline has passed (开标 is at the deadline, 87号令 art. 39);
-the clock says it, nothing stores it. 已发布中标公告 and 已废标 are final.
+the clock says it, nothing stores it. 已发布中标公告 (but for its changes), 已废标 and 终止 are final.
 """
 
 from __future__ import annotations
@@ -43,6 +47,21 @@ TRANSITIONS: dict[str, Transition] = {
     "change_award": Transition(
         "发布中标公告变更", frozenset({LotStage.AWARDED}), "", AnnouncementKind.AWARD_CHANGE
     ),
+    "suspend": Transition(
+        "项目暂停（中止）",
+        frozenset({LotStage.ANNOUNCED, LotStage.EVALUATED}),
+        LotStage.SUSPENDED,
+        AnnouncementKind.SUSPENSION,
+    ),
+    "terminate": Transition(
+        "项目取消（终止）",
+        frozenset({LotStage.ANNOUNCED, LotStage.EVALUATED, LotStage.SUSPENDED}),
+        LotStage.TERMINATED,
+        AnnouncementKind.TERMINATION,
+    ),
+    "resume": Transition(
+        "恢复交易", frozenset({LotStage.SUSPENDED}), LotStage.ANNOUNCED, AnnouncementKind.RESUMPTION
+    ),
     "fail": Transition(
         "发布废标公告", frozenset({LotStage.EVALUATED}), LotStage.FAILED, AnnouncementKind.FAILURE
     ),
@@ -57,6 +76,8 @@ STAGE_WHY = {
     LotStage.EVALUATED: "",
     LotStage.AWARDED: "中标公告已发布；如需更正中标结果，请编制中标公告变更。",
     LotStage.FAILED: "该分包已废标，采购活动已结束。",
+    LotStage.SUSPENDED: "该分包已中止，须重新预约开标场地并发布恢复交易的变更公告后才能继续。",
+    LotStage.TERMINATED: "该分包已终止（项目取消），采购活动已结束。",
 }
 NOT_YET_OPENED = "第{number}包投标截止时间（开标时间）为 {deadline}，开标后才能{action}。"
 ALREADY_OPENED = "第{number}包已于 {deadline} 开标，不能再{action}。"

@@ -67,6 +67,8 @@ class LotStage(models.TextChoices):
     EVALUATED = "evaluated", "评标结束"
     AWARDED = "awarded", "已发布中标公告"
     FAILED = "failed", "已废标"
+    SUSPENDED = "suspended", "中止"
+    TERMINATED = "terminated", "终止"
 
 
 class ProjectQuerySet(AtCenter["Project"]):

@@ -69,12 +69,13 @@ def approved_project_get_for(*, center: Center, agency: CenterSubject, pk: int) 
 
 
 def opening_booking(lots: Sequence[Lot]) -> Booking | None:
-    """The approved 开标室 booking of any of `lots`, whose start is the opening time."""
+    """The approved 开标室 booking of any of `lots`, whose start is the opening time: the latest,
+    when a lot resumed after its suspension booked a new opening."""
     return (
         Booking.objects.bookings()
         .filter(status=BookingStatus.APPROVED, room__kind=RoomKind.OPENING, lots__in=list(lots))
         .select_related("room")
-        .order_by("starts_at")
+        .order_by("-starts_at")
         .first()
     )
 

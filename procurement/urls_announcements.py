@@ -17,6 +17,12 @@ urlpatterns = [
     ),
     path("<slug:center>/announcements/awards/", views.announcement_list, {"kind": "award"}, name="awards"),
     path(
+        "<slug:center>/announcements/exceptions/",
+        views.announcement_list,
+        {"kind": "exception"},
+        name="exceptions",
+    ),
+    path(
         "<slug:center>/announcements/award-changes/",
         views.announcement_list,
         {"kind": "award_change"},

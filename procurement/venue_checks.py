@@ -17,7 +17,7 @@ from core.audit import Actor, audit_log
 from core.errors import DomainError, NotFound
 from procurement import deadlines, venue_selectors
 from procurement import venue_rules as rules
-from procurement.models import Lot, Project, ProjectStatus
+from procurement.models import Lot, LotStage, Project, ProjectStatus
 from procurement.venue_models import Booking, Room, RoomKind
 
 # The names PostgreSQL reports when a write breaks the rules (migration 0002, venue_models).
@@ -111,25 +111,33 @@ def clean_text(text: str) -> str:
 
 
 def lots_of(project: Project, lots: Sequence[Lot]) -> list[Lot]:
-    """The chosen lots, each one of the project's."""
+    """The chosen lots, each one of the project's and still in procurement (a lot terminated or
+    failed books nothing more)."""
     wanted = {lot.pk for lot in lots}
     if not wanted:
         raise DomainError(rules.LOTS_REQUIRED, field="lots")
     found = list(Lot.objects.filter(project=project, pk__in=wanted).order_by("number"))
     if len(found) != len(wanted):
         raise DomainError(rules.LOT_NOT_OF_PROJECT.format(name=project.name), field="lots")
+    for lot in found:
+        if lot.stage in (LotStage.TERMINATED, LotStage.FAILED):
+            raise DomainError(
+                rules.LOT_CLOSED.format(number=lot.number, stage=lot.get_stage_display()), field="lots"
+            )
     return found
 
 
 def lots_free(lots: Sequence[Lot], room: Room, booking: Booking | None) -> None:
     """A lot has one booking in force or waiting per kind of room (one opening, one evaluation);
-    moving it is a 场地变更. Read under the project's lock."""
+    moving it is a 场地变更. A booking whose slot is over holds the lot no more: a lot resumed
+    after its suspension books its new opening (004 §3.9). Read under the project's lock."""
     taken = (
         Booking.lots.through.objects.filter(
             lot__in=lots,
             booking__original=None,
             booking__status__in=rules.ACTIVE,
             booking__room__kind=room.kind,
+            booking__ends_at__gt=timezone.now(),
         )
         .exclude(booking_id=booking.pk if booking else 0)
         .select_related("lot", "booking__room")

@@ -93,6 +93,7 @@ OPENING_EARLIEST_HINT = "本项目为{method}：开标时间最早可定于 {ear
 PROJECT_NOT_APPROVED = "项目「{name}」当前状态为「{status}」，项目注册审核通过后才能预约场地。"
 LOTS_REQUIRED = "请至少选择一个分包。"
 LOT_NOT_OF_PROJECT = "所选分包不属于项目「{name}」，请重新选择。"
+LOT_CLOSED = "第{number}包当前为「{stage}」，采购活动已结束，不能再预约场地。"
 LOT_BOOKED = (
     "第{number}包已预约{kind}（{slot}，{status}），不能重复预约；如需改期或更换场地，请申请场地变更。"
 )

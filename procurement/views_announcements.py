@@ -21,7 +21,7 @@ from procurement import announcement_kinds, announcements, services, tender_sele
 from procurement import announcement_rules as rules
 from procurement import announcement_selectors as selectors
 from procurement.announcement_models import Announcement, AnnouncementKind
-from procurement.forms_announcements import KIND_FORMS, FailureForm, SubmitForm, kind_form
+from procurement.forms_announcements import KIND_FORMS, UPLOAD_SLOTS, SubmitForm, kind_form
 from procurement.forms_venues import add_domain_error
 from procurement.models import Lot
 from procurement.rules import ROLES
@@ -29,6 +29,7 @@ from procurement.tender_models import TenderDocument
 from registry.auth import actor_for
 
 agency_page = role_page("公告", ROLES)
+EXCEPTIONS = "exception"  # the list of 采购异常, of three kinds
 
 # Each kind's list page: its menu key and URL name, and the manual's words for its 「新增」.
 LISTS: dict[str, tuple[str, str]] = {
@@ -37,7 +38,16 @@ LISTS: dict[str, tuple[str, str]] = {
     AnnouncementKind.AWARD: ("awards", "awards"),
     AnnouncementKind.AWARD_CHANGE: ("award_changes", "award_changes"),
     AnnouncementKind.FAILURE: ("failures", "failures"),
+    # 采购异常 (§3.9): one list for the three kinds of a lot's exception.
+    EXCEPTIONS: ("exceptions", "exceptions"),
+    AnnouncementKind.SUSPENSION: ("exceptions", "exceptions"),
+    AnnouncementKind.TERMINATION: ("exceptions", "exceptions"),
+    AnnouncementKind.RESUMPTION: ("exceptions", "exceptions"),
 }
+
+
+def _label(kind: str) -> str:
+    return "采购异常" if kind == EXCEPTIONS else AnnouncementKind(kind).label
 
 
 WINNER_KINDS = frozenset({AnnouncementKind.AWARD, AnnouncementKind.AWARD_CHANGE})
@@ -67,9 +77,11 @@ def announcement_list(request: CenterRequest, kind: str = AnnouncementKind.TENDE
         request,
         LISTS[kind][0],
         kind=kind,
-        kind_label=AnnouncementKind(kind).label,
+        kind_label=_label(kind),
         announcements=selectors.announcements_for(
-            center=request.center, agency=request.center_subject, kind=kind
+            center=request.center,
+            agency=request.center_subject,
+            kinds=announcement_kinds.EXCEPTION_KINDS if kind == EXCEPTIONS else (kind,),
         ),
         ready=selectors.ready_for(kind, center=request.center, agency=request.center_subject),
         refusal=services.permission_refusal(center=request.center, agency=request.center_subject),
@@ -101,8 +113,9 @@ def _bound(request: CenterRequest, kind: str) -> tuple[Any, bool]:
     """The kind's form from the POST (a 废标公告's material stored first); for a 中标公告 a
     「检索」 or 「选择」 press re-shows the form instead of saving (valid is then False)."""
     entry = request.center_subject
-    if kind == AnnouncementKind.FAILURE:
-        return bound_with_uploads(request, FailureForm, ["conclusion"], subject=entry.subject)
+    if kind in UPLOAD_SLOTS:
+        form_class = KIND_FORMS[kind]
+        return bound_with_uploads(request, form_class, [UPLOAD_SLOTS[kind]], subject=entry.subject)
     post = request.POST.copy()
     if kind in WINNER_KINDS and ("search" in post or "pick" in post):
         if post.get("pick"):
@@ -133,7 +146,7 @@ def _target(request: CenterRequest, kind: str, target: int) -> tuple[TenderDocum
 def announcement_add(request: CenterRequest, kind: str, target: int) -> HttpResponse:
     """「新增变更公告」 after 「选择招标公告」, 「新增中标公告」 and 「新增废标公告」 after 「选择分包」:
     the kind's form; saving it makes the announcement, rendered and waiting for the seal."""
-    if kind not in LISTS or kind == AnnouncementKind.TENDER:
+    if kind not in LISTS or kind in (AnnouncementKind.TENDER, EXCEPTIONS):
         raise Http404()
     tender, lot = _target(request, kind, target)
     probe = Announcement(
@@ -175,7 +188,7 @@ def announcement_add(request: CenterRequest, kind: str, target: int) -> HttpResp
         request,
         LISTS[kind][0],
         kind=kind,
-        kind_label=AnnouncementKind(kind).label,
+        kind_label=_label(kind),
         tender=tender,
         lot=lot,
         form=form,
@@ -223,6 +236,7 @@ def _detail(
         form=form or kind_form(kind, entry=request.center_subject, initial=initial),
         submit_form=submit or SubmitForm(),
         material=(announcement.attachments or {}).get(rules.MATERIAL_SLOT),
+        decision=(announcement.attachments or {}).get(rules.DECISION_SLOT),
         **_search(request, kind, announcement),
         **_correction_context(announcement.tender, announcement),
     )

@@ -77,7 +77,8 @@ place: "agency" (采购代理机构（盖章）) after the text.
     agency                dict  采购代理机构: name, contact, phone (str each)
     issued_on             str   the date line, e.g. "2025年6月12日"
 
-correction, award, award_change, failure — 变更公告, 中标公告, 中标公告变更 and 废标公告 (procurement.announcement_kinds fills
+correction, award, award_change, failure, lot_exception — 变更公告, 中标公告, 中标公告变更, 废标公告 and
+the 变更公告 of a lot suspended, terminated or resumed (procurement.announcement_kinds fills
 them); their keys are listed at the top of each template. Seal place: "agency".
 """
 
@@ -96,6 +97,7 @@ DOCUMENT_KINDS: dict[str, str] = {
     "award": "中标公告",
     "award_change": "中标公告变更",
     "failure": "废标公告",
+    "lot_exception": "变更公告（采购异常）",
 }
 
 _PURCHASER = {
@@ -437,6 +439,18 @@ DEMO_CONTEXTS["award_change"] = {
     },
     "content": ["原中标公告中标金额录入有误，由人民币1,986,000.00元更正为人民币1,968,000.00元。"],
     "published_on": "2025年7月8日",
+}
+DEMO_CONTEXTS["lot_exception"] = {
+    **_PARTIES,
+    "change": "项目暂停（中止）",
+    "lot": {"number": "第2包", "name": _ANNOUNCED["lots"][1]["name"]},
+    "notice_published_on": "2025年6月3日",
+    "content": ["采购人教学楼改造工期调整，录播教室暂不具备安装条件。"],
+    "old_bid_deadline": "2025年7月3日09时30分",
+    "new_bid_deadline": "",
+    "opening_place": _ANNOUNCED["opening_place"],
+    "notice_period": "自本公告发布之日起1个工作日。",
+    "published_on": "2025年6月20日",
 }
 DEMO_CONTEXTS["failure"] = {
     **_RESULT,

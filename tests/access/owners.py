@@ -277,9 +277,12 @@ def announcement_targets() -> Iterator[Case]:
     targets = {
         "correction": [(t.pk, of_entry(t.agency)) for t in submitted]
         + [(t.pk, NOBODY) for t in TenderDocument.objects.exclude(status=TenderStatus.SUBMITTED)],
-        "award": [(lot.pk, of_entry(lot.project.agency)) for lot in lots.distinct()],
-        "failure": [(lot.pk, of_entry(lot.project.agency)) for lot in lots.distinct()],
+        **{
+            kind: [(lot.pk, of_entry(lot.project.agency)) for lot in lots.distinct()]
+            for kind in ("award", "award_change", "failure", "suspension", "termination", "resumption")
+        },
         "tender": [(t.pk, NOBODY) for t in submitted],
+        "exception": [(t.pk, NOBODY) for t in submitted],
     }
     for (kind, found), code in itertools.product(targets.items(), _centers()):
         for pk, owner in found:

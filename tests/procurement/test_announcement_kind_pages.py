@@ -142,3 +142,26 @@ def test_staff_record_the_evaluation_result_in_the_back_office(client, announced
     assert (
         client.post(url, {"outcome": "candidates", "ended_at": f"{ended:%Y-%m-%dT%H:%M}"}).status_code == 404
     )
+
+
+def test_a_lot_is_suspended_from_the_exceptions_page_with_the_purchasers_decision(
+    agency, announced, certificate_client, changde
+):
+    account, _ = agency
+    client = certificate_client(account)
+    lot = announced.lots.order_by("number").first()
+    listed = text(client.get(f"/centers/{changde.code}/announcements/exceptions/"))
+    url = f"/centers/{changde.code}/announcements/suspension/new/{lot.pk}/"
+    assert "新增分包异常：选择分包" in listed and url in listed and "项目取消" in listed
+    scan = SimpleUploadedFile("decision.pdf", pdf_bytes("purchaser decision"), content_type="application/pdf")
+    answer = client.post(url, {"content": "", "decision__file": scan, "save": "1"})
+    page = text(answer)
+    assert answer.status_code == 400 and rules.REASON_TEXT_REQUIRED in page and "decision.pdf" in page
+    stored = page.split('name="decision" value="')[1].split('"')[0]
+    made = client.post(url, {"content": "预算调整。", "decision": stored, "save": "1"})
+    suspension = Announcement.objects.get(kind=AnnouncementKind.SUSPENSION)
+    assert made.status_code == 302 and suspension.attachments[rules.DECISION_SLOT]["id"] == int(stored)
+    detail = text(client.get(made["Location"]))
+    assert "变更公告（项目暂停）" in detail and "decision.pdf" in detail
+    # While it waits, the lot is not offered again.
+    assert url not in text(client.get(f"/centers/{changde.code}/announcements/exceptions/"))

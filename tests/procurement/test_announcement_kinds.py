@@ -361,3 +361,94 @@ def test_an_award_change_corrects_a_published_award(agency, evaluated, key, chan
     lot.refresh_from_db()
     assert done.status == AnnouncementStatus.PUBLISHED and lot.stage == LotStage.AWARDED
     assert announcement_kinds.current_award(lot) == done and done.price == Decimal("89000.00")
+
+
+# --- 采购异常: 项目暂停, 恢复交易, 项目取消 ------------------------------------------------------------
+
+
+def test_a_suspended_lot_resumes_only_with_a_new_opening_and_its_announcement(
+    agency, issued, announced, key, changde_reviewer
+):
+    account, entry = agency
+    lot = announced.lots.order_by("number").first()
+    kind = AnnouncementKind.SUSPENSION
+    assert refused(make, account, entry, kind, announced, lot) == rules.REASON_TEXT_REQUIRED
+    assert (
+        refused(make, account, entry, kind, announced, lot, content="预算调整。") == rules.DECISION_REQUIRED
+    )
+    decision = stored(account, "decision.pdf")
+    suspension = make(account, entry, kind, announced, lot, content="预算调整。", decision=decision)
+    assert refused(
+        make,
+        account,
+        entry,
+        AnnouncementKind.TERMINATION,
+        announced,
+        lot,
+        content="取消。",
+        decision=decision,
+    ) == rules.EXCEPTION_PENDING.format(number=lot.number, kind="变更公告（项目暂停）", status="编辑中")
+    publish(account, suspension, key, changde_reviewer)
+    lot.refresh_from_db()
+    assert lot.stage == LotStage.SUSPENDED
+    # Every later step is refused with the reason.
+    why = lot_rules.STAGE_WHY[LotStage.SUSPENDED]
+    opened_at = announced.bid_deadline + dt.timedelta(hours=1)
+    assert (
+        lot_states.refusal(lot, "evaluate", announced, opened_at)
+        == lot_rules.STAGE.format(number=lot.number, stage="中止", action="录入评标结果") + why
+    )
+    # Resuming: a new deadline, and the opening room moved to it first.
+    resume = AnnouncementKind.RESUMPTION
+    assert (
+        refused(make, account, entry, resume, announced, lot, content="恢复。")
+        == rules.RESUME_DEADLINE_REQUIRED
+    )
+    new = announced.bid_deadline + dt.timedelta(days=10)
+    resumption = make(
+        account, entry, resume, announced, lot, content="暂停原因已消除。", new_bid_deadline=new
+    )
+    seal_as_agency(account, resumption.document, key)
+    submit = announcements.announcement_submit
+    assert refused(submit, actor=unit_actor(account), announcement=resumption, opinion="同意。") == (
+        rules.RESUME_OPENING_FIRST.format(deadline=format_time(new), number=lot.number)
+    )
+    change = venues.booking_change_request(
+        actor=unit_actor(account), booking=issued.booking, room=issued.room, starts_at=new,
+        duration=dt.timedelta(hours=2), reason="恢复交易，重新确定开标时间",
+    )  # fmt: skip
+    decide(changde_reviewer, change, approve=True, opinion="同意。")
+    done = publish(account, resumption, key, changde_reviewer)
+    lot.refresh_from_db()
+    announced.refresh_from_db()
+    assert done.status == AnnouncementStatus.PUBLISHED and lot.stage == LotStage.ANNOUNCED
+    assert announced.bid_deadline == new
+
+
+def test_a_terminated_lot_is_final(agency, project, announced, key, changde_reviewer):
+    account, entry = agency
+    lot = announced.lots.order_by("number").first()
+    decision = stored(account, "decision.pdf")
+    kind = AnnouncementKind.TERMINATION
+    publish(
+        account,
+        make(account, entry, kind, announced, lot, content="采购任务取消。", decision=decision),
+        key,
+        changde_reviewer,
+    )
+    lot.refresh_from_db()
+    assert lot.stage == LotStage.TERMINATED
+    why = lot_rules.STAGE_WHY[LotStage.TERMINATED]
+    for other, action in (
+        (AnnouncementKind.SUSPENSION, "项目暂停（中止）"),
+        (AnnouncementKind.RESUMPTION, "恢复交易"),
+    ):
+        message = refused(make, account, entry, other, announced, lot, content="x", decision=decision)
+        assert message == lot_rules.STAGE.format(number=lot.number, stage="终止", action=action) + why
+    from procurement import venue_rules
+    from tests.procurement.venue_factories import book, center_admin, make_room
+
+    room = make_room(center_admin(entry.center), entry.center, name="终止测试开标室")
+    with pytest.raises(DomainError) as error:
+        book(account, project, room, announced.bid_deadline + dt.timedelta(days=30), lots=[lot])
+    assert error.value.message == venue_rules.LOT_CLOSED.format(number=lot.number, stage="终止")
