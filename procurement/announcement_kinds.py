@@ -580,8 +580,8 @@ def _resumption_preconditions(announcement: Announcement, now: dt.datetime) -> N
     tender = announcement.tender
     waiting = [
         lot.number
-        for lot in tender.lots.exclude(pk=announcement.lot_id).order_by("number")
-        if lot_states.is_opened(lot, tender, now)
+        for lot in tender.lots.order_by("number")
+        if lot.pk != announcement.lot_id and lot_states.is_opened(lot, tender, now)
     ]
     if waiting:
         raise DomainError(rules.RESUME_OTHERS_OPENED.format(numbers="、".join(map(str, waiting))))
@@ -649,8 +649,10 @@ def _exception_context(announcement: Announcement, now: dt.datetime) -> dict[str
 
 def _resumption_publish(actor: Actor, announcement: Announcement, now: dt.datetime) -> None:
     _advance(actor, announcement, now)
+    new = announcement.new_bid_deadline
+    assert new is not None  # required by _resumption_clean
     tender = TenderDocument.objects.select_for_update().get(pk=announcement.tender_id)
-    tender.bid_deadline = announcement.new_bid_deadline
+    tender.bid_deadline = new
     tender.save(update_fields=["bid_deadline", "updated_at"])
     announcement.tender = tender
 

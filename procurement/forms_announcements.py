@@ -198,7 +198,7 @@ KIND_FORMS: dict[str, type[forms.Form]] = {
     AnnouncementKind.RESUMPTION: ResumptionForm,
 }
 # The kinds whose form stores a file first (centers.uploads.bound_with_uploads), and its slot.
-UPLOAD_SLOTS = {
+UPLOAD_SLOTS: dict[str, str] = {
     AnnouncementKind.FAILURE: "conclusion",
     AnnouncementKind.SUSPENSION: "decision",
     AnnouncementKind.TERMINATION: "decision",
