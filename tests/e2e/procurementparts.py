@@ -6,15 +6,49 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from centers.grants import permissions_grant
+from centers.models import Center, CenterSubject
+from core.audit import Actor
+from democa import issuing
+from pki import services as pki_services
+from procurement import deadlines, tenders
+from procurement.models import Project
+from procurement.tender_models import TenderDocument
+from procurement.venue_models import Booking, Room
+from registry.models import Account
 from registry.samples import pdf_bytes
 from review import rules as review_rules
+from review.models import StaffRole
+from tests.centers.factories import unit_key, unit_seal
+from tests.centers.people_factories import unit_actor
 from tests.e2e.agentparts import PIN, button, enter_pin, flash, start_signing
-from tests.e2e.centerparts import another_browser, log_in_by_password, table_row
+from tests.e2e.centerparts import (
+    another_browser,
+    center_staff,
+    known_unit,
+    log_in_by_password,
+    seeded_center,
+    table_row,
+)
+from tests.procurement.tender_factories import make_tender, seal_as_agency
+from tests.procurement.venue_factories import (
+    approved_booking,
+    approved_project,
+    center_admin,
+    from_today,
+    make_room,
+)
+from tests.review.parts import actor_of
 
 # How a datetime-local input is typed.
 TYPED = "%Y-%m-%dT%H:%M"
@@ -86,3 +120,71 @@ def approve_in_queue(
         desk.get_by_label("审核意见").fill(opinion)
         button(desk, "审核通过").click()
         expect(flash(desk)).to_contain_text(review_rules.APPROVED.format(title=title))
+
+
+def outside_the_browsers_loop(call: Callable[[], object]) -> None:
+    """Runs `call` in a thread of its own: sealing runs pyHanko's asyncio, which cannot start in
+    this thread, where Playwright's event loop is running."""
+
+    def run() -> None:
+        try:
+            call()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
+
+
+@dataclass(frozen=True)
+class TenderReady:
+    center: Center
+    account: Account
+    entry: CenterSubject
+    reviewer: Actor
+    unit_pem: str
+    soft_key: Any  # a soft certificate of the unit's, tied to its seal as the USB key's is
+    project: Project
+    room: Room
+    booking: Booking
+    tender: TenderDocument
+
+
+def tender_ready(trusted: dict[str, Any], token: str, agency: str) -> TenderReady:
+    """What the announcement journeys start from, made through the services (the agency journey
+    walks those pages): at 常德, a licensed agency whose USB key's certificate is bound, with a
+    unit seal; its project approved, the opening room approved at the earliest lawful bid
+    deadline, and the tender document sealed and submitted."""
+    changde = seeded_center("changde")
+    account, entry = known_unit(changde, agency)
+    permissions_grant(center=changde, center_subject=entry, because="主体信息审核通过", now=timezone.now())
+    reviewer = actor_of(center_staff("changde_reviewer", changde, StaffRole.REVIEWER, name="周敏"))
+    unit = account.subject
+    unit_pem = issuing.token_certificate(
+        trusted["rsa"], token_label=token, pin=PIN, name=unit.name, code=unit.code
+    )
+    pki_services.certificate_bind(
+        actor=unit_actor(account, "certificate"),
+        subject=unit,
+        holder=pki_services.certificate_check(certificate=unit_pem),
+        how="first_login",
+    )
+    soft_key = unit_key(trusted["rsa"], account)
+    unit_seal(account)
+    project = approved_project(account, entry, reviewer, name="常德市第一中学教学设备采购项目")
+    room = make_room(center_admin(changde), changde, name="公告测试开标室")
+    issued = from_today(1, 9)
+    opening = deadlines.earliest(deadlines.BID_DEADLINE, issued)
+    booking = approved_booking(account, project, room, opening, reviewer, lots=list(project.lots.all()))
+    tender = make_tender(
+        account,
+        entry,
+        project,
+        now=timezone.now(),
+        documents_from=issued,
+        documents_until=from_today(12, 17),
+        bid_deadline=opening,
+    )
+    outside_the_browsers_loop(lambda: seal_as_agency(account, tender.document, soft_key))
+    tender = tenders.tender_submit(actor=unit_actor(account), tender=tender)
+    return TenderReady(changde, account, entry, reviewer, unit_pem, soft_key, project, room, booking, tender)

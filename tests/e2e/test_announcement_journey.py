@@ -12,35 +12,16 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
-from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from centers.grants import permissions_grant
-from democa import issuing
-from pki import services as pki_services
 from procurement import announcement_rules as rules
-from procurement import deadlines, tenders
 from procurement.announcement_models import Announcement, AnnouncementStatus
-from review.models import ReviewItem, ReviewKind, StaffRole
-from tests.centers.factories import unit_key, unit_seal
-from tests.centers.people_factories import unit_actor
-from tests.e2e.agentparts import PIN, field, flash, log_in_by_certificate, serial, submit
-from tests.e2e.centerparts import center_staff, known_unit, seeded_center, side_link, table_row
-from tests.e2e.procurementparts import approve_in_queue, seal_on_signing_page
-from tests.procurement.tender_factories import make_tender, seal_as_agency
-from tests.procurement.venue_factories import (
-    approved_booking,
-    approved_project,
-    center_admin,
-    from_today,
-    make_room,
-)
-from tests.review.parts import actor_of
+from review.models import ReviewItem, ReviewKind
+from tests.e2e.agentparts import field, flash, log_in_by_certificate, serial, submit
+from tests.e2e.centerparts import side_link, table_row
+from tests.e2e.procurementparts import approve_in_queue, seal_on_signing_page, tender_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,60 +29,12 @@ AGENCY = "常德沅澧招标代理有限公司"
 PLACE = "采购代理机构（盖章）"
 
 
-def outside_the_browsers_loop(call: Callable[[], object]) -> None:
-    """Runs `call` in a thread of its own: sealing runs pyHanko's asyncio, which cannot start in
-    this thread, where Playwright's event loop is running."""
-
-    def run() -> None:
-        try:
-            call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(run).result()
-
-
 def test_the_agency_seals_and_submits_the_tender_notice_and_the_center_publishes_it(
     browser: Browser, live_server, page: Page, context: BrowserContext, shot, tmp_path, trusted, token, agent
 ):
-    changde = seeded_center("changde")
-    account, entry = known_unit(changde, AGENCY)
-    permissions_grant(center=changde, center_subject=entry, because="主体信息审核通过", now=timezone.now())
-    reviewer = actor_of(center_staff("changde_reviewer", changde, StaffRole.REVIEWER, name="周敏"))
-    unit = account.subject
-    # The USB key's certificate, bound as its first login binds it, and a soft one that sealed the
-    # tender document before this journey; the unit seal is tied to both.
-    unit_pem = issuing.token_certificate(
-        trusted["rsa"], token_label=token, pin=PIN, name=unit.name, code=unit.code
-    )
-    pki_services.certificate_bind(
-        actor=unit_actor(account, "certificate"),
-        subject=unit,
-        holder=pki_services.certificate_check(certificate=unit_pem),
-        how="first_login",
-    )
-    earlier_key = unit_key(trusted["rsa"], account)
-    unit_seal(account)
-
-    # Before the journey: the project approved, its opening room approved at the bid deadline, and
-    # the tender document sealed and submitted (the agency journey walks those pages).
-    project = approved_project(account, entry, reviewer, name="常德市第一中学教学设备采购项目")
-    room = make_room(center_admin(changde), changde, name="公告测试开标室")
-    issued = from_today(1, 9)
-    opening = deadlines.earliest(deadlines.BID_DEADLINE, issued)
-    approved_booking(account, project, room, opening, reviewer, lots=list(project.lots.all()))
-    tender = make_tender(
-        account,
-        entry,
-        project,
-        now=timezone.now(),
-        documents_from=issued,
-        documents_until=from_today(12, 17),
-        bid_deadline=opening,
-    )
-    outside_the_browsers_loop(lambda: seal_as_agency(account, tender.document, earlier_key))
-    tenders.tender_submit(actor=unit_actor(account), tender=tender)
+    ready = tender_ready(trusted, token, AGENCY)
+    changde, project, unit = ready.center, ready.project, ready.account.subject
+    unit_pem = ready.unit_pem
 
     # 1. Certificate login, then 招标公告: the submitted tender document is offered.
     log_in_by_certificate(page, agent, serial(unit_pem), shot, "agency")
