@@ -83,8 +83,14 @@ def announcement_describe(item: ReviewItem) -> dict[str, Any]:
     if found.submitted_at:
         rows.append(("提交时间", format_time(found.submitted_at)))
         rows.append(("提交的文件", f"第{found.submitted_version}版，SHA-256 {found.submitted_sha256}"))
-    link = reverse("backoffice:announcement_pdf", args=[item.center.code, found.pk])
-    return {"title": item.title, "rows": rows, "links": [("查看已签章的公告（PDF）", link)]}
+    links = [
+        ("查看已签章的公告（PDF）", reverse("backoffice:announcement_pdf", args=[item.center.code, found.pk]))
+    ]
+    for slot, label in ((MATERIAL_SLOT, "查看评标委员会废标结论"), (DECISION_SLOT, "查看采购人决定文件")):
+        reference = (found.attachments or {}).get(slot) or {}
+        if reference.get("id"):
+            links.append((label, reverse("backoffice:attachment", args=[reference["id"]])))
+    return {"title": item.title, "rows": rows, "links": links}
 
 
 def register() -> None:

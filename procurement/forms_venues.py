@@ -15,11 +15,14 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from centers.people_forms import AttachmentsMixin
 from core.errors import DomainError
 from procurement import venue_rules as rules
 from procurement.models import Lot, Project, ProjectStatus
 from procurement.venue_models import Booking, BookingStatus, Room, RoomKind
 from procurement.venue_selectors import Occupied, RoomUsage
+from registry.models import Attachment, Subject
+from registry.recordforms import AttachmentSlot
 
 STEP_MINUTES = 30
 DURATIONS = range(
@@ -367,3 +370,38 @@ class RoomForm(forms.Form):
             "location": data["location"],
             "sort": data["sort"] or 0,
         }
+
+
+class ReEvaluationForm(AttachmentsMixin, SlotForm):
+    """「新增项目复评场地预约」: a 评标室, a slot, the request (004 §3.10)."""
+
+    note = forms.CharField(
+        label="备注",
+        required=False,
+        max_length=rules.NOTE_LIMIT,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": "如：评审因素汇总有误，采购人申请原评标委员会重新评审。"}
+        ),
+        error_messages={"max_length": rules.NOTE_TOO_LONG},
+    )
+    request = AttachmentSlot(label=rules.REQUEST_LABEL)
+
+    def __init__(self, *args: Any, subject: Subject, rooms: QuerySet[Room], **kwargs: Any) -> None:
+        super().__init__(*args, rooms=rooms, **kwargs)
+        self.fields["room"].label = "评标室"
+        self.fields["start"].help_text = "复评开始时间，必须晚于当前时间。"
+        self.subject = subject
+        self.load_attachments()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.check_attachments(cleaned)
+        return cleaned
+
+    def request_file(self) -> Attachment | None:
+        return self.attachment(self.cleaned_data, "request")
+
+    @classmethod
+    def initial_for(cls, booking: Booking) -> dict[str, Any]:
+        request = (booking.attachments or {}).get(rules.REQUEST_SLOT) or {}
+        return {**cls.slot_initial(booking), "note": booking.note, "request": request.get("id", "")}

@@ -62,6 +62,8 @@ TRANSITIONS: dict[str, Transition] = {
     "resume": Transition(
         "恢复交易", frozenset({LotStage.SUSPENDED}), LotStage.ANNOUNCED, AnnouncementKind.RESUMPTION
     ),
+    # 项目复评 (§3.10) books a 评标室 for a lot whose evaluation is over, before its result is announced.
+    "re_evaluate": Transition("预约项目复评", frozenset({LotStage.EVALUATED}), "", None),
     "fail": Transition(
         "发布废标公告", frozenset({LotStage.EVALUATED}), LotStage.FAILED, AnnouncementKind.FAILURE
     ),

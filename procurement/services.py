@@ -24,14 +24,20 @@ from centers.selectors import effective_types
 from core.audit import Actor, audit_log
 from core.errors import DomainError, IncompleteError, NotFound
 from procurement import catalogue, rules
-from procurement.models import Lot, Project, ProjectCodeCounter, QualificationReview
+from procurement.models import Announcement, Booking, Lot, Project, ProjectCodeCounter, QualificationReview
 from registry.identifiers import check_uscc, normalize_code
 from registry.models import Attachment
 from review.models import ReviewItem, ReviewKind
 from review.services import review_open, review_withdraw
 
 # The back-office serves a project's 电子件 to the center's staff through this declaration.
-attachment_fields_declare(AttachmentField(Project, "attachments", by_slot, entry="agency"))
+# The files the center's staff open from the queue: a project's, a 废标公告's or 采购异常's
+# material, a 项目复评's request.
+attachment_fields_declare(
+    AttachmentField(Project, "attachments", by_slot, entry="agency"),
+    AttachmentField(Announcement, "attachments", by_slot, entry="agency"),
+    AttachmentField(Booking, "attachments", by_slot, entry="project__agency"),
+)
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 

@@ -63,6 +63,13 @@ class BookingStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
+class BookingPurpose(models.TextChoices):
+    TRADING = "trading", "开评标"
+    # 项目复评 (004 §3.10): a 评标室 for a lot evaluated again, on the purchaser's or the supervisor's
+    # sealed request (Booking.attachments).
+    RE_EVALUATION = "re_evaluation", "项目复评"
+
+
 class BookingQuerySet(AtCenter["Booking"]):
     def bookings(self) -> "BookingQuerySet":
         """场地预约 proper, without the change requests (场地变更) made of them."""
@@ -93,6 +100,11 @@ class Booking(models.Model):
         "状态", max_length=20, choices=BookingStatus.choices, default=BookingStatus.DRAFT
     )
     note = models.TextField("备注", blank=True)
+    purpose = models.CharField(
+        "预约事项", max_length=20, choices=BookingPurpose.choices, default=BookingPurpose.TRADING
+    )
+    # 项目复评: the request (采购人申请复评的材料或行政监督部门的批复), {slot: reference}.
+    attachments = models.JSONField("相关材料", default=dict, blank=True)
     original = models.ForeignKey(
         "self",
         verbose_name="变更的预约",

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from procurement import services, venues
 from procurement import venue_rules as rules
-from procurement.venue_models import Booking
+from procurement.venue_models import Booking, BookingPurpose
 from review.handlers import review_handler_register
 from review.models import ReviewItem, ReviewKind
 
@@ -57,7 +58,14 @@ def booking_describe(item: ReviewItem) -> dict[str, Any]:
     if booking.note:
         rows.append(("备注", booking.note))
     rows.append(("提交时间", _when(booking.submitted_at)))
-    return {"title": item.title, "rows": rows}
+    links = []
+    if booking.purpose == BookingPurpose.RE_EVALUATION:
+        request = (booking.attachments or {}).get(rules.REQUEST_SLOT) or {}
+        rows.insert(0, ("预约事项", booking.get_purpose_display()))
+        rows.append(("复评申请材料", f"{request.get('name', '')}（SHA-256 {request.get('sha256', '')}）"))
+        if request.get("id"):
+            links.append(("查看复评申请材料", reverse("backoffice:attachment", args=[request["id"]])))
+    return {"title": item.title, "rows": rows, "links": links}
 
 
 def change_describe(item: ReviewItem) -> dict[str, Any]:

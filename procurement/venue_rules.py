@@ -158,3 +158,14 @@ AUDIT_ROOM_CREATED = "procurement.room_created"
 AUDIT_ROOM_SAVED = "procurement.room_saved"
 AUDIT_ROOM_DEACTIVATED = "procurement.room_deactivated"
 AUDIT_ROOM_ACTIVATED = "procurement.room_activated"
+
+# --- 项目复评场地预约 (004 §3.10) ------------------------------------------------------------------------
+
+REQUEST_SLOT = "request"
+REQUEST_LABEL = "采购人申请复评的材料（需加盖公章）或行政监督部门的批复材料"
+REQUEST_REQUIRED = "请上传采购人申请复评的材料（需加盖公章）或行政监督部门的批复材料。"
+REQUEST_NOT_OWN = "所选材料不是本单位上传的文件，请重新选择。"
+RE_EVALUATION_ROOM = "项目复评须预约评标室，请重新选择场地。"
+RE_EVALUATION_SAVED = "项目复评场地预约已保存（{slot}），尚未提交。请核对后点击「提交信息」提交审核。"
+RE_EVALUATION_TITLE = "项目复评：" + REVIEW_TITLE
+AUDIT_RE_EVALUATION_SAVED = "procurement.re_evaluation_saved"

@@ -22,11 +22,12 @@ from django.utils import timezone
 from centers.models import Center, CenterSubject
 from core.audit import Actor
 from core.errors import DomainError, NotFound
+from procurement import lot_states
 from procurement import venue_checks as checks
 from procurement import venue_rules as rules
 from procurement.models import Lot, Project
 from procurement.services import may_register
-from procurement.venue_models import Booking, BookingStatus, Room
+from procurement.venue_models import Booking, BookingPurpose, BookingStatus, Room
 from review.models import ReviewItem, ReviewKind
 from review.services import review_open, review_withdraw
 
@@ -119,6 +120,12 @@ def booking_submit(*, actor: Actor, booking: Booking, now: dt.datetime | None = 
         may_register(center=locked.center, agency=project.agency)
         checks.bookable(project)
         chosen = checks.lots_of(project, list(locked.lots.all()))
+        if locked.purpose == BookingPurpose.RE_EVALUATION:
+            # 项目复评: still after the evaluation and before the result, the request still there.
+            for lot in chosen:
+                lot_states.check([lot], "re_evaluate", lot_states.lot_tender(lot), now)
+            if not (locked.attachments or {}).get(rules.REQUEST_SLOT):
+                raise DomainError(rules.REQUEST_REQUIRED)
         locked.room = checks.room_of(locked.center_id, locked.room, lock=True)
         checks.in_future(locked.room, locked.starts_at, now)
         checks.opening_lawful(project, locked.room, chosen, locked.starts_at, now, field=None)
@@ -138,7 +145,11 @@ def booking_submit(*, actor: Actor, booking: Booking, now: dt.datetime | None = 
             center=locked.center,
             kind=ReviewKind.BOOKING,
             target=locked,
-            title=rules.REVIEW_TITLE.format(
+            title=(
+                rules.RE_EVALUATION_TITLE
+                if locked.purpose == BookingPurpose.RE_EVALUATION
+                else rules.REVIEW_TITLE
+            ).format(
                 project=project.name,
                 lots=rules.lots_text(numbers),
                 slot=rules.slot_text(locked.room, locked.starts_at, locked.ends_at),

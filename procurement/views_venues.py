@@ -32,7 +32,7 @@ from procurement.forms_venues import (
 )
 from procurement.models import Project, ProjectStatus
 from procurement.rules import ROLES
-from procurement.venue_models import Booking, BookingStatus, RoomKind
+from procurement.venue_models import Booking, BookingPurpose, BookingStatus, RoomKind
 from registry.auth import actor_for
 
 MENU = "venues"
@@ -242,6 +242,8 @@ def venue_book(request: CenterRequest, project: int) -> HttpResponse:
 def venue_edit(request: CenterRequest, pk: int) -> HttpResponse:
     """「修改保存」/「提交信息」 of a booking 编辑中 or 审核不通过."""
     booking = _booking(request, pk)
+    if booking.purpose == BookingPurpose.RE_EVALUATION:  # its form has the request and 评标室 only
+        return redirect(_url(booking, "re_evaluation_edit"))
     if booking.is_change or booking.status not in rules.EDITABLE:
         messages.error(request, _state_refusal(booking, "save"))
         return redirect(_url(booking))

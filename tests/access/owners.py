@@ -297,6 +297,12 @@ def lots_evaluated() -> Iterator[Case]:
     return _at_every_center((lot.pk, Owner(centers=frozenset({lot.project.center_id}))) for lot in found)
 
 
+def agency_lots() -> Iterator[Case]:
+    """「新增项目复评场地预约」 names a lot: its project's agency's (one not yet evaluated is sent back)."""
+    found = Lot.objects.select_related("project__agency")
+    return lot_cases(_at_every_center((lot.pk, of_entry(lot.project.agency)) for lot in found))
+
+
 def lot_cases(cases: Iterator[Case]) -> Iterator[Case]:
     for kwargs, owner in cases:
         yield {"center": kwargs["center"], "lot": kwargs["pk"]}, owner
@@ -408,6 +414,7 @@ OBJECTS: dict[str, Generator] = {
     "centers/<slug:center>/announcements/<int:pk>/": announcements,
     "centers/<slug:center>/announcements/<slug:kind>/new/<int:target>/": announcement_targets,
     "backoffice/evaluations/<slug:center>/<int:lot>/": lambda: lot_cases(lots_evaluated()),
+    "centers/<slug:center>/venues/re-evaluations/new/<int:lot>/": agency_lots,
     "procurement/announcements/<int:pk>/": published_announcements,
     "backoffice/announcements/<slug:center>/<int:pk>/": submitted_announcements,
     "centers/<slug:center>/venues/<int:pk>/": bookings,

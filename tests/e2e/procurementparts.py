@@ -5,7 +5,9 @@ dates a tender is typed with."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -188,3 +190,28 @@ def tender_ready(trusted: dict[str, Any], token: str, agency: str) -> TenderRead
     outside_the_browsers_loop(lambda: seal_as_agency(account, tender.document, soft_key))
     tender = tenders.tender_submit(actor=unit_actor(account), tender=tender)
     return TenderReady(changde, account, entry, reviewer, unit_pem, soft_key, project, room, booking, tender)
+
+
+def published_and_verified(
+    page: Page, browser: Browser, base_url: str, announcement: Any, folder: Path, unit: str, shot, name: str
+) -> None:
+    """The announcement's published PDF, fetched from its page's link as anyone may: the version
+    sealed and submitted, byte for byte; pdfsig finds its seal valid, and so does the public
+    verify page in a browser with no session."""
+    link = page.get_by_role("link", name="已发布的公告（PDF）").first
+    published = page.request.get(link.get_attribute("href") or "")
+    assert published.status == 200
+    assert hashlib.sha256(published.body()).hexdigest() == announcement.submitted_sha256
+    path = folder / f"{name}-published.pdf"
+    path.write_bytes(published.body())
+    checked = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False)
+    assert "Signature is Valid" in checked.stdout, checked.stdout
+    with another_browser(browser, base_url, shot, "public") as anyone:
+        anyone.goto("/signing/verify/")
+        anyone.get_by_label("PDF文件").set_input_files(str(path))
+        button(anyone, "验证").click()
+        check = anyone.locator(".seal-check")
+        expect(check).to_have_count(1)
+        expect(check.locator(".badge")).to_have_text("签章有效")
+        expect(check).to_contain_text(unit)
+        shot(anyone, f"{name}-public-verify")

@@ -9,9 +9,7 @@ sealed version byte for byte and verifies in pdfsig.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import subprocess
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -21,7 +19,12 @@ from procurement.announcement_models import Announcement, AnnouncementStatus
 from review.models import ReviewItem, ReviewKind
 from tests.e2e.agentparts import field, flash, log_in_by_certificate, serial, submit
 from tests.e2e.centerparts import side_link, table_row
-from tests.e2e.procurementparts import approve_in_queue, seal_on_signing_page, tender_ready
+from tests.e2e.procurementparts import (
+    approve_in_queue,
+    published_and_verified,
+    seal_on_signing_page,
+    tender_ready,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,12 +77,6 @@ def test_the_agency_seals_and_submits_the_tender_notice_and_the_center_publishes
     notice = Announcement.objects.get()
     assert notice.status == AnnouncementStatus.PUBLISHED
 
-    # 5. The published PDF, as anyone fetches it: the sealed version, byte for byte, and valid.
-    link = page.get_by_role("link", name="已发布的公告（PDF）").first
-    published = page.request.get(link.get_attribute("href") or "")
-    assert published.status == 200
-    assert hashlib.sha256(published.body()).hexdigest() == notice.submitted_sha256
-    path = tmp_path / "published.pdf"
-    path.write_bytes(published.body())
-    checked = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False)
-    assert "Signature is Valid" in checked.stdout, checked.stdout
+    # 5. The published PDF, as anyone fetches it: the sealed version, byte for byte, valid in pdfsig
+    # and on the public verify page.
+    published_and_verified(page, browser, live_server.url, notice, tmp_path, AGENCY, shot, "notice")

@@ -21,8 +21,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from procurement import announcement_rules as rules
 from procurement import announcements, deadlines, lot_rules, tender_rules, venues
 from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus
+from procurement.forms_venues import room_label
 from procurement.models import LotStage
 from procurement.tender_models import TenderDocument
+from procurement.venue_models import Room
 from registry.samples import pdf_bytes
 from review.models import ReviewItem, ReviewKind, ReviewStatus
 from tests.centers.people_factories import decide, unit_actor
@@ -39,6 +41,7 @@ from tests.e2e.procurementparts import (
     TYPED,
     approve_in_queue,
     outside_the_browsers_loop,
+    published_and_verified,
     seal_on_signing_page,
     tender_ready,
 )
@@ -206,7 +209,22 @@ def test_corrections_suspension_results_and_failure_are_published(
         expect(flash(desk)).to_contain_text("已录入第2包的评标结果")
         shot(desk, "evaluations-recorded")
 
-    # 5. 中标公告 of 第1包: the winner found by 「检索」 and chosen, the price typed.
+    # 5. 项目复评场地预约 of 第1包: a 评标室 on the purchaser's request, saved (「提交审核」 is a booking's).
+    request = tmp_path / "采购人复评申请.pdf"
+    request.write_bytes(pdf_bytes("request"))
+    side_link(page, "项目复评预约")
+    table_row(page, "第一包").get_by_role("link", name="确认选择").click()
+    room = Room.objects.at(changde).get(name="第一评标室")
+    field(page, "评标室").select_option(label=room_label(room))
+    field(page, "使用日期").fill(f"{timezone.localdate() + dt.timedelta(days=3)}")
+    field(page, "开始时间").fill("09:00")
+    upload(page, "request", request)
+    submit(page, "修改保存")
+    expect(flash(page)).to_contain_text("项目复评场地预约已保存")
+    expect(page.locator("main")).to_contain_text("采购人复评申请.pdf")
+    shot(page, "re-evaluation-saved")
+
+    # 6. 中标公告 of 第1包: the winner found by 「检索」 and chosen, the price typed.
     side_link(page, "中标公告")
     table_row(page, "第一包").get_by_role("link", name="确认选择").click()
     field(page, "中标金额（元）").fill("486000.00")
@@ -223,10 +241,11 @@ def test_corrections_suspension_results_and_failure_are_published(
         page, context, browser, live_server, agent, shot, "award", "中标公告", "中标单位"
     )
     assert award.winner_name == WINNER
+    published_and_verified(page, browser, live_server.url, award, tmp_path, AGENCY, shot, "award")
     lot1.refresh_from_db()
     assert lot1.stage == LotStage.AWARDED
 
-    # 6. 废标公告 of 第2包, with the committee's conclusion.
+    # 7. 废标公告 of 第2包, with the committee's conclusion.
     conclusion = tmp_path / "评标委员会废标结论.pdf"
     conclusion.write_bytes(pdf_bytes("conclusion"))
     side_link(page, "废标公告")
