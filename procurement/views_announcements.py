@@ -5,6 +5,7 @@ Thin: one service does the work; a refusal is shown on the page with what was ty
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -206,12 +207,30 @@ def _initial(kind: str) -> dict[str, Any]:
 
 
 def _correction_context(tender: TenderDocument, announcement: Announcement) -> dict[str, Any]:
-    if announcement.kind != AnnouncementKind.CORRECTION:
+    """A 变更公告's clarifications and opening room; for one that moves the deadline (or resumes a
+    lot) while the room is still at the old time, the 场地变更 form filled in with the new time."""
+    if announcement.kind not in (AnnouncementKind.CORRECTION, AnnouncementKind.RESUMPTION):
         return {}
-    return {
-        "clarifications": announcement_kinds.clarifications_since(tender),
-        "opening": tender_selectors.opening_booking(list(tender.lots.all())),
-    }
+    lots = [announcement.lot] if announcement.lot else list(tender.lots.all())
+    opening = tender_selectors.opening_booking(lots)
+    context: dict[str, Any] = {"opening": opening}
+    if announcement.kind == AnnouncementKind.CORRECTION:
+        context["clarifications"] = announcement_kinds.clarifications_since(tender)
+    new = announcement.new_bid_deadline
+    if (
+        new is not None
+        and opening is not None
+        and opening.starts_at != new
+        and opening.starts_at > timezone.now()
+    ):
+        at = timezone.localtime(new)
+        url = reverse(
+            "procurement_venues:venue_change", kwargs={"center": tender.center.code, "pk": opening.pk}
+        )
+        context["opening_change_url"] = (
+            f"{url}?{urlencode({'day': f'{at:%Y-%m-%d}', 'start': f'{at:%H:%M}'}, safe=':')}"
+        )
+    return context
 
 
 def _detail(

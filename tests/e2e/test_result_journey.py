@@ -24,7 +24,7 @@ from procurement.announcement_models import Announcement, AnnouncementKind, Anno
 from procurement.forms_venues import room_label
 from procurement.models import LotStage
 from procurement.tender_models import TenderDocument
-from procurement.venue_models import Room
+from procurement.venue_models import RoomKind
 from registry.samples import pdf_bytes
 from review.models import ReviewItem, ReviewKind, ReviewStatus
 from tests.centers.people_factories import decide, unit_actor
@@ -46,6 +46,7 @@ from tests.e2e.procurementparts import (
     tender_ready,
 )
 from tests.procurement.tender_factories import seal_as_agency
+from tests.procurement.venue_factories import center_admin, make_room
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,6 +105,9 @@ def test_corrections_suspension_results_and_failure_are_published(
     ready = tender_ready(trusted, token, AGENCY)
     changde, account, project = ready.center, ready.account, ready.project
     known_unit(changde, WINNER, types=("supplier",))
+    evaluation_room = make_room(
+        center_admin(changde), changde, name="复评测试评标室", kind=RoomKind.EVALUATION
+    )
     lot1, lot2 = list(project.lots.order_by("number"))
     # The 招标公告, published before this journey (the announcement journey walks its pages).
     notice = announcements.announcement_create(
@@ -214,8 +218,7 @@ def test_corrections_suspension_results_and_failure_are_published(
     request.write_bytes(pdf_bytes("request"))
     side_link(page, "项目复评预约")
     table_row(page, "第一包").get_by_role("link", name="确认选择").click()
-    room = Room.objects.at(changde).get(name="第一评标室")
-    field(page, "评标室").select_option(label=room_label(room))
+    field(page, "评标室").select_option(label=room_label(evaluation_room))
     field(page, "使用日期").fill(f"{timezone.localdate() + dt.timedelta(days=3)}")
     field(page, "开始时间").fill("09:00")
     upload(page, "request", request)

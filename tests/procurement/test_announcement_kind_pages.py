@@ -165,3 +165,20 @@ def test_a_lot_is_suspended_from_the_exceptions_page_with_the_purchasers_decisio
     assert "变更公告（项目暂停）" in detail and "decision.pdf" in detail
     # While it waits, the lot is not offered again.
     assert url not in text(client.get(f"/centers/{changde.code}/announcements/exceptions/"))
+
+
+def test_a_postponing_correction_offers_the_room_change_filled_in(
+    agency, issued, announced, certificate_client, changde
+):
+    account, _ = agency
+    client = certificate_client(account)
+    later = timezone.localtime(announced.bid_deadline + dt.timedelta(days=7))
+    url = f"/centers/{changde.code}/announcements/correction/new/{announced.pk}/"
+    made = client.post(
+        url, {"content": "延期开标。", "new_bid_deadline": f"{later:%Y-%m-%dT%H:%M}", "save": "1"}
+    )
+    page = text(client.get(made["Location"]))
+    change = (
+        f"/centers/{changde.code}/venues/{issued.booking.pk}/change/?day={later:%Y-%m-%d}&start={later:%H:%M}"
+    )
+    assert "申请场地变更" in page and change in page
