@@ -82,6 +82,16 @@ def _text(data: dict[str, Any], key: str, *, required: str | None = None) -> str
     return text
 
 
+def _own_file(announcement: Announcement, data: dict[str, Any], slot: str, required: str) -> dict[str, Any]:
+    """{slot: reference} of the agency's own stored file the form chose for `slot`."""
+    chosen: Attachment | None = data.get(slot)
+    if chosen is None:
+        raise DomainError(required, field=slot)
+    if chosen.subject_id != announcement.agency.subject_id:
+        raise DomainError(rules.MATERIAL_NOT_OWN, field=slot)
+    return {slot: chosen.reference()}
+
+
 def _others(announcement: Announcement, **filters: Any) -> Any:
     """The tender document's announcements of the same kind, this one left out."""
     found = Announcement.objects.filter(tender_id=announcement.tender_id, kind=announcement.kind, **filters)
@@ -230,17 +240,41 @@ def clarifications_since(tender: TenderDocument) -> list[Any]:
     return list(found.filter(submitted_at__gt=since) if since else found)
 
 
+def _check_new_deadline(announcement: Announcement, now: dt.datetime) -> None:
+    """A new deadline later than the tender document's and the future, and, for a change that
+    affects bids, at least 15 days after `now` (87号令 art. 27): the clarifications' rule."""
+    clarifications.check_new_deadline(
+        tender=announcement.tender,
+        affects_bids=announcement.affects_bids,
+        new_bid_deadline=announcement.new_bid_deadline,
+        now=now,
+    )
+
+
+def _deadline_refusal(announcement: Announcement, now: dt.datetime) -> str | None:
+    try:
+        _check_new_deadline(announcement, now)
+    except DomainError as error:
+        return error.message
+    return None
+
+
+def _move_deadline(announcement: Announcement) -> None:
+    """Publication moves the tender document's bid deadline (= opening) to the new one."""
+    new = announcement.new_bid_deadline
+    assert new is not None
+    tender = TenderDocument.objects.select_for_update().get(pk=announcement.tender_id)
+    tender.bid_deadline = new
+    tender.save(update_fields=["bid_deadline", "updated_at"])
+    announcement.tender = tender
+
+
 def _correction_clean(announcement: Announcement, data: dict[str, Any], now: dt.datetime) -> None:
     tender = announcement.tender
     announcement.content = _text(data, "content", required=rules.CONTENT_REQUIRED)
     announcement.affects_bids = bool(data.get("affects_bids"))
     announcement.new_bid_deadline = data.get("new_bid_deadline") or None
-    clarifications.check_new_deadline(
-        tender=tender,
-        affects_bids=announcement.affects_bids,
-        new_bid_deadline=announcement.new_bid_deadline,
-        now=now,
-    )
+    _check_new_deadline(announcement, now)
     announcement.old_bid_deadline = tender.bid_deadline
     announcement.has_clarification = bool(clarifications_since(tender))
 
@@ -260,15 +294,9 @@ def _correction_preconditions(announcement: Announcement, now: dt.datetime) -> N
 def _correction_clock(announcement: Announcement, now: dt.datetime) -> str | None:
     """Counted from the moment of publication: later only, and 15 days for a change that affects
     bids (87号令 art. 27); the opening room already moved to the new deadline (art. 39)."""
-    try:
-        clarifications.check_new_deadline(
-            tender=announcement.tender,
-            affects_bids=announcement.affects_bids,
-            new_bid_deadline=announcement.new_bid_deadline,
-            now=now,
-        )
-    except DomainError as error:
-        return error.message
+    refusal = _deadline_refusal(announcement, now)
+    if refusal:
+        return refusal
     new = announcement.new_bid_deadline
     if new is None:
         return None
@@ -303,12 +331,8 @@ def _correction_context(announcement: Announcement, now: dt.datetime) -> dict[st
 
 def _correction_publish(actor: Actor, announcement: Announcement, now: dt.datetime) -> None:
     _stage(announcement, now)
-    new = announcement.new_bid_deadline
-    if new is not None:
-        tender = TenderDocument.objects.select_for_update().get(pk=announcement.tender_id)
-        tender.bid_deadline = new
-        tender.save(update_fields=["bid_deadline", "updated_at"])
-        announcement.tender = tender
+    if announcement.new_bid_deadline is not None:
+        _move_deadline(announcement)
 
 
 CORRECTION = Kind(
@@ -479,59 +503,14 @@ def _result_context(announcement: Announcement, now: dt.datetime) -> dict[str, A
     }
 
 
-AWARD = Kind(
-    key=AnnouncementKind.AWARD,
-    template="award",
-    title=rules.RESULT_TITLE,
-    review_title=rules.RESULT_REVIEW_TITLE,
-    clean=_award_clean,
-    preconditions=_award_preconditions,
-    clock=lambda announcement, now: None,
-    context=_result_context,
-    publish=_advance,
-    warning=_award_warning,
-)
-
-
 def _failure_clean(announcement: Announcement, data: dict[str, Any], now: dt.datetime) -> None:
     reason = str(data.get("failure_reason") or "")
     if reason not in FailureReason.values:
         raise DomainError(rules.REASON_REQUIRED, field="failure_reason")
     announcement.failure_reason = reason
     announcement.content = _text(data, "content", required=rules.EXPLANATION_REQUIRED)
-    material: Attachment | None = data.get(rules.MATERIAL_SLOT)
-    if material is None:
-        raise DomainError(rules.MATERIAL_REQUIRED, field=rules.MATERIAL_SLOT)
-    if material.subject_id != announcement.agency.subject_id:
-        raise DomainError(rules.MATERIAL_NOT_OWN, field=rules.MATERIAL_SLOT)
-    reference = {"id": material.pk, "name": material.original_name, "sha256": material.sha256}
-    announcement.attachments = {rules.MATERIAL_SLOT: reference}
+    announcement.attachments = _own_file(announcement, data, rules.MATERIAL_SLOT, rules.MATERIAL_REQUIRED)
 
-
-AWARD_CHANGE = Kind(
-    key=AnnouncementKind.AWARD_CHANGE,
-    template="award_change",
-    title=rules.RESULT_TITLE,
-    review_title=rules.RESULT_REVIEW_TITLE,
-    clean=_award_change_clean,
-    preconditions=_award_change_preconditions,
-    clock=lambda announcement, now: None,
-    context=_result_context,
-    publish=_advance,
-)
-
-
-FAILURE = Kind(
-    key=AnnouncementKind.FAILURE,
-    template="failure",
-    title=rules.RESULT_TITLE,
-    review_title=rules.RESULT_REVIEW_TITLE,
-    clean=_failure_clean,
-    preconditions=_result_preconditions,
-    clock=lambda announcement, now: None,
-    context=_result_context,
-    publish=_advance,
-)
 
 # --- 采购异常 (§3.9): 项目暂停 (中止), 项目取消 (终止), 恢复交易 ------------------------------------------
 
@@ -564,13 +543,7 @@ def _exception_preconditions(announcement: Announcement, now: dt.datetime) -> No
 def _exception_clean(announcement: Announcement, data: dict[str, Any], now: dt.datetime) -> None:
     """项目暂停 / 项目取消: why, and the purchaser's sealed decision (scanned)."""
     announcement.content = _text(data, "content", required=rules.REASON_TEXT_REQUIRED)
-    decision: Attachment | None = data.get(rules.DECISION_SLOT)
-    if decision is None:
-        raise DomainError(rules.DECISION_REQUIRED, field=rules.DECISION_SLOT)
-    if decision.subject_id != announcement.agency.subject_id:
-        raise DomainError(rules.MATERIAL_NOT_OWN, field=rules.DECISION_SLOT)
-    reference = {"id": decision.pk, "name": decision.original_name, "sha256": decision.sha256}
-    announcement.attachments = {rules.DECISION_SLOT: reference}
+    announcement.attachments = _own_file(announcement, data, rules.DECISION_SLOT, rules.DECISION_REQUIRED)
 
 
 def _resumption_preconditions(announcement: Announcement, now: dt.datetime) -> None:
@@ -594,26 +567,15 @@ def _resumption_clean(announcement: Announcement, data: dict[str, Any], now: dt.
         raise DomainError(rules.RESUME_DEADLINE_REQUIRED, field="new_bid_deadline")
     announcement.affects_bids = bool(data.get("affects_bids"))
     announcement.old_bid_deadline = announcement.tender.bid_deadline
-    clarifications.check_new_deadline(
-        tender=announcement.tender,
-        affects_bids=announcement.affects_bids,
-        new_bid_deadline=announcement.new_bid_deadline,
-        now=now,
-    )
+    _check_new_deadline(announcement, now)
 
 
 def _resumption_clock(announcement: Announcement, now: dt.datetime) -> str | None:
     """The new deadline still later than the old and the future (and 15 days away for a change
     that affects bids) when published, and the lot's 开标室 booked and approved at it."""
-    try:
-        clarifications.check_new_deadline(
-            tender=announcement.tender,
-            affects_bids=announcement.affects_bids,
-            new_bid_deadline=announcement.new_bid_deadline,
-            now=now,
-        )
-    except DomainError as error:
-        return error.message
+    refusal = _deadline_refusal(announcement, now)
+    if refusal:
+        return refusal
     new, lot = announcement.new_bid_deadline, announcement.lot
     assert new is not None and lot is not None
     booking = tender_selectors.opening_booking([lot])
@@ -649,45 +611,67 @@ def _exception_context(announcement: Announcement, now: dt.datetime) -> dict[str
 
 def _resumption_publish(actor: Actor, announcement: Announcement, now: dt.datetime) -> None:
     _advance(actor, announcement, now)
-    new = announcement.new_bid_deadline
-    assert new is not None  # required by _resumption_clean
-    tender = TenderDocument.objects.select_for_update().get(pk=announcement.tender_id)
-    tender.bid_deadline = new
-    tender.save(update_fields=["bid_deadline", "updated_at"])
-    announcement.tender = tender
-
-
-def _exception_kind(key: str, clean: Any, preconditions: Any, clock: Any, publish: Any) -> Kind:
-    return Kind(
-        key=key,
-        template="lot_exception",
-        title=rules.EXCEPTION_TITLE,
-        review_title=rules.RESULT_REVIEW_TITLE,
-        clean=clean,
-        preconditions=preconditions,
-        clock=clock,
-        context=_exception_context,
-        publish=publish,
-    )
+    _move_deadline(announcement)  # required by _resumption_clean
 
 
 def _no_clock(announcement: Announcement, now: dt.datetime) -> str | None:
     return None
 
 
+def _lot_kind(
+    key: str,
+    template: str,
+    clean: Callable[[Announcement, dict[str, Any], dt.datetime], None],
+    preconditions: Callable[[Announcement, dt.datetime], None],
+    *,
+    context: Callable[[Announcement, dt.datetime], dict[str, Any]] = _result_context,
+    clock: Callable[[Announcement, dt.datetime], str | None] = _no_clock,
+    publish: Callable[[Actor, Announcement, dt.datetime], None] = _advance,
+    warning: Callable[[Announcement, dt.datetime], str | None] | None = None,
+) -> Kind:
+    """A kind of one lot's announcement: titled with the lot's number."""
+    return Kind(
+        key=key,
+        template=template,
+        title=rules.RESULT_TITLE,
+        review_title=rules.RESULT_REVIEW_TITLE,
+        clean=clean,
+        preconditions=preconditions,
+        clock=clock,
+        context=context,
+        publish=publish,
+        **({"warning": warning} if warning else {}),
+    )
+
+
+AWARD = _lot_kind(AnnouncementKind.AWARD, "award", _award_clean, _award_preconditions, warning=_award_warning)
+AWARD_CHANGE = _lot_kind(
+    AnnouncementKind.AWARD_CHANGE, "award_change", _award_change_clean, _award_change_preconditions
+)
+FAILURE = _lot_kind(AnnouncementKind.FAILURE, "failure", _failure_clean, _result_preconditions)
 EXCEPTION_KINDS = (AnnouncementKind.SUSPENSION, AnnouncementKind.TERMINATION, AnnouncementKind.RESUMPTION)
-SUSPENSION = _exception_kind(
-    AnnouncementKind.SUSPENSION, _exception_clean, _exception_preconditions, _no_clock, _advance
+SUSPENSION = _lot_kind(
+    AnnouncementKind.SUSPENSION,
+    "lot_exception",
+    _exception_clean,
+    _exception_preconditions,
+    context=_exception_context,
 )
-TERMINATION = _exception_kind(
-    AnnouncementKind.TERMINATION, _exception_clean, _exception_preconditions, _no_clock, _advance
+TERMINATION = _lot_kind(
+    AnnouncementKind.TERMINATION,
+    "lot_exception",
+    _exception_clean,
+    _exception_preconditions,
+    context=_exception_context,
 )
-RESUMPTION = _exception_kind(
+RESUMPTION = _lot_kind(
     AnnouncementKind.RESUMPTION,
+    "lot_exception",
     _resumption_clean,
     _resumption_preconditions,
-    _resumption_clock,
-    _resumption_publish,
+    context=_exception_context,
+    clock=_resumption_clock,
+    publish=_resumption_publish,
 )
 
 KINDS: dict[str, Kind] = {

@@ -111,22 +111,8 @@ class AwardForm(forms.Form):
         }
 
 
-class AwardChangeForm(AwardForm):
-    """中标公告变更: the award as it now stands, and why it changes."""
-
-    content = _content("变更原因及内容", placeholder="如：原中标公告中标金额录入有误，更正为……")
-
-
-class FailureForm(AttachmentsMixin, forms.Form):
-    """废标公告: the case of 政府采购法 art. 36, what happened, and the committee's conclusion."""
-
-    failure_reason = forms.ChoiceField(
-        label="废标原因（《中华人民共和国政府采购法》第三十六条）",
-        required=False,
-        choices=[("", "请选择"), *FailureReason.choices],
-    )
-    content = _content("废标说明", placeholder="如：第3包截至投标截止时间仅2家供应商递交投标文件。")
-    conclusion = AttachmentSlot(label=rules.MATERIAL_LABEL)
+class _FileForm(AttachmentsMixin, forms.Form):
+    """A form with a scanned document stored for the agency (its slot holds the stored file's id)."""
 
     def __init__(self, *args: Any, subject: Subject, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,6 +123,24 @@ class FailureForm(AttachmentsMixin, forms.Form):
         cleaned = super().clean() or {}
         self.check_attachments(cleaned)
         return cleaned
+
+
+class AwardChangeForm(AwardForm):
+    """中标公告变更: the award as it now stands, and why it changes."""
+
+    content = _content("变更原因及内容", placeholder="如：原中标公告中标金额录入有误，更正为……")
+
+
+class FailureForm(_FileForm):
+    """废标公告: the case of 政府采购法 art. 36, what happened, and the committee's conclusion."""
+
+    failure_reason = forms.ChoiceField(
+        label="废标原因（《中华人民共和国政府采购法》第三十六条）",
+        required=False,
+        choices=[("", "请选择"), *FailureReason.choices],
+    )
+    content = _content("废标说明", placeholder="如：第3包截至投标截止时间仅2家供应商递交投标文件。")
+    conclusion = AttachmentSlot(label=rules.MATERIAL_LABEL)
 
     def data_for_service(self) -> dict[str, Any]:
         return {**self.cleaned_data, rules.MATERIAL_SLOT: self.attachment(self.cleaned_data, "conclusion")}
@@ -151,21 +155,11 @@ class FailureForm(AttachmentsMixin, forms.Form):
         }
 
 
-class ExceptionForm(AttachmentsMixin, forms.Form):
+class ExceptionForm(_FileForm):
     """项目暂停 / 项目取消: why, and the purchaser's sealed decision."""
 
     content = _content("原因及说明", placeholder="如：采购人因预算调整决定暂停本分包采购。")
     decision = AttachmentSlot(label=rules.DECISION_LABEL)
-
-    def __init__(self, *args: Any, subject: Subject, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.subject = subject
-        self.load_attachments()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        self.check_attachments(cleaned)
-        return cleaned
 
     def data_for_service(self) -> dict[str, Any]:
         return {**self.cleaned_data, rules.DECISION_SLOT: self.attachment(self.cleaned_data, "decision")}

@@ -32,7 +32,7 @@ def _request(agency: CenterSubject, request: Attachment | None) -> dict[str, dic
         raise DomainError(rules.REQUEST_REQUIRED, field=rules.REQUEST_SLOT)
     if request.subject_id != agency.subject_id:
         raise DomainError(rules.REQUEST_NOT_OWN, field=rules.REQUEST_SLOT)
-    return {rules.REQUEST_SLOT: {"id": request.pk, "name": request.original_name, "sha256": request.sha256}}
+    return {rules.REQUEST_SLOT: request.reference()}
 
 
 def re_evaluation_save(
