@@ -64,6 +64,8 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     # 项目复评 (§3.10) books a 评标室 for a lot whose evaluation is over, before its result is announced.
     "re_evaluate": Transition("预约项目复评", frozenset({LotStage.EVALUATED}), "", None),
+    # Once an approved 项目复评 has begun, its result replaces the evaluation's (the lot stays 评标结束).
+    "record_re_evaluation": Transition("录入复评结果", frozenset({LotStage.EVALUATED}), "", None),
     "fail": Transition(
         "发布废标公告", frozenset({LotStage.EVALUATED}), LotStage.FAILED, AnnouncementKind.FAILURE
     ),
@@ -86,6 +88,8 @@ ALREADY_OPENED = "第{number}包已于 {deadline} 开标，不能再{action}。"
 NOT_TENDERED = "第{number}包没有已确认提交的招标文件。"
 
 # 「录入评标结果」
+RE_EVALUATION_NOT_HELD = "第{number}包评标已结束；交易中心审核通过的项目复评开始后，才能录入复评结果。"
+ENDED_BEFORE_RE_EVALUATION = "复评结束时间（{ended}）不能早于复评开始时间（{start}）。"
 ENDED_BEFORE_OPENING = "评标结束时间（{ended}）不能早于开标时间（{opening}）。"
 ENDED_IN_FUTURE = "评标结束时间（{ended}）不能晚于当前时间，请填写实际结束的时间。"
 NOTE_LIMIT = 1000

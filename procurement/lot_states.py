@@ -19,6 +19,7 @@ from procurement.deadlines import format_time, local
 from procurement.lot_models import EvaluationOutcome, EvaluationResult
 from procurement.models import Lot, LotStage
 from procurement.tender_models import TenderDocument, TenderStatus
+from procurement.venue_models import Booking, BookingPurpose, BookingStatus
 
 
 def lot_tender(lot: Lot) -> TenderDocument | None:
@@ -84,8 +85,26 @@ def advance(
 # --- 「录入评标结果」 (center staff) -------------------------------------------------------------------
 
 
+def re_evaluation_held(lot: Lot, now: dt.datetime) -> Booking | None:
+    """The lot's approved 项目复评 that has begun and whose result is not recorded yet."""
+    booking = (
+        Booking.objects.bookings()
+        .filter(
+            purpose=BookingPurpose.RE_EVALUATION, status=BookingStatus.APPROVED, lots=lot, starts_at__lte=now
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+    latest = latest_evaluation(lot) if booking else None
+    # A result recorded after the 复评 was booked is its result.
+    if booking is None or (latest is not None and latest.recorded_at > booking.created_at):
+        return None
+    return booking
+
+
 def lots_to_evaluate(*, center: Center, now: dt.datetime | None = None) -> list[tuple[Lot, TenderDocument]]:
-    """The center's opened lots waiting for their evaluation result, earliest opening first."""
+    """The center's opened lots waiting for their evaluation result, earliest opening first, then
+    the lots whose 项目复评 has begun (评标结束 already: the page says 复评)."""
     now = now or timezone.now()
     tenders = (
         TenderDocument.objects.at(center)
@@ -95,9 +114,22 @@ def lots_to_evaluate(*, center: Center, now: dt.datetime | None = None) -> list[
         .distinct()
         .order_by("bid_deadline", "pk")
     )
-    return [
+    opened = [
         (lot, tender) for tender in tenders for lot in tender.lots.all() if lot.stage == LotStage.ANNOUNCED
     ]
+    re_evaluated = Lot.objects.filter(
+        project__center=center,
+        stage=LotStage.EVALUATED,
+        bookings__purpose=BookingPurpose.RE_EVALUATION,
+        bookings__status=BookingStatus.APPROVED,
+        bookings__starts_at__lte=now,
+    ).distinct()
+    held = [
+        (lot, lot_tender(lot))
+        for lot in re_evaluated.select_related("project")
+        if re_evaluation_held(lot, now)
+    ]
+    return opened + [(lot, tender) for lot, tender in held if tender is not None]
 
 
 def evaluations_at(*, center: Center) -> QuerySet[EvaluationResult]:
@@ -121,7 +153,8 @@ def evaluation_record(
     note: str = "",
     now: dt.datetime | None = None,
 ) -> EvaluationResult:
-    """「录入评标结果」: the lot's evaluation is over, with candidates or with none (then it fails)."""
+    """「录入评标结果」: the lot's evaluation is over, with candidates or with none (then it fails);
+    for a lot 评标结束 whose approved 项目复评 has begun, the re-evaluation's result."""
     now = now or timezone.now()
     note = note.strip()
     if len(note) > rules.NOTE_LIMIT:
@@ -132,12 +165,23 @@ def evaluation_record(
         raise DomainError(rules.ENDED_IN_FUTURE.format(ended=format_time(ended_at)), field="ended_at")
     with transaction.atomic():
         tender = lot_tender(lot)
-        if tender is not None and ended_at < tender.bid_deadline:
+        action = "evaluate"
+        if lot.stage == LotStage.EVALUATED:  # a 项目复评's result
+            held = re_evaluation_held(lot, now)
+            if held is None:
+                raise DomainError(rules.RE_EVALUATION_NOT_HELD.format(number=lot.number))
+            if ended_at < held.starts_at:
+                refused = rules.ENDED_BEFORE_RE_EVALUATION.format(
+                    ended=format_time(ended_at), start=format_time(held.starts_at)
+                )
+                raise DomainError(refused, field="ended_at")
+            action = "record_re_evaluation"
+        elif tender is not None and ended_at < tender.bid_deadline:
             refused = rules.ENDED_BEFORE_OPENING.format(
                 ended=format_time(ended_at), opening=format_time(tender.bid_deadline)
             )
             raise DomainError(refused, field="ended_at")
-        (locked,) = advance(actor=actor, lots=[lot], action="evaluate", tender=tender, now=now)
+        (locked,) = advance(actor=actor, lots=[lot], action=action, tender=tender, now=now)
         result = EvaluationResult.objects.create(
             center=center,
             lot=locked,

@@ -96,8 +96,9 @@ def test_evaluation_results_are_recorded_after_the_opening(announced, changde_re
     lot.refresh_from_db()
     assert lot.stage == LotStage.EVALUATED and result.outcome == EvaluationOutcome.CANDIDATES
     assert AuditEntry.objects.filter(action=lot_rules.AUDIT_EVALUATION, target_id=str(lot.pk)).exists()
-    assert refused(evaluate, changde_reviewer, tender, lot) == lot_rules.STAGE.format(
-        number=lot.number, stage="评标结束", action="录入评标结果"
+    # Once over, only a 项目复评 that has begun takes a result again (test_re_evaluations.py).
+    assert refused(evaluate, changde_reviewer, tender, lot) == lot_rules.RE_EVALUATION_NOT_HELD.format(
+        number=lot.number
     )
     assert (lot, tender) not in lot_states.lots_to_evaluate(center=tender.center)
 

@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core.errors import DomainError
-from procurement import lot_rules, re_evaluations, venues
+from procurement import lot_rules, lot_states, re_evaluations, venues
 from procurement import venue_rules as rules
+from procurement.deadlines import format_time
+from procurement.lot_models import EvaluationOutcome
 from procurement.models import LotStage
-from procurement.venue_models import BookingPurpose, BookingStatus, RoomKind
+from procurement.venue_models import Booking, BookingPurpose, BookingStatus, RoomKind
 from registry.samples import pdf_bytes
 from review.models import ReviewItem, ReviewKind
 from tests.centers.people_factories import decide, stored, unit_actor
@@ -114,3 +116,40 @@ def test_the_pages_keep_the_request_when_another_field_is_wrong(
     # Its 修改 is the re-evaluation form, not the opening's.
     edit = client.get(f"/centers/{changde.code}/venues/{booking_pk}/edit/")
     assert edit.status_code == 302 and edit["Location"].endswith(f"/venues/{booking_pk}/re-evaluation/")
+
+
+def test_the_re_evaluations_result_is_recorded_once_it_has_begun(
+    agency, evaluated, evaluation_room, changde_reviewer
+):
+    account, entry = agency
+    tender, lot = evaluated
+    booking = save(account, entry, lot, evaluation_room, from_today(3, 9), stored(account))
+    venues.booking_submit(actor=unit_actor(account), booking=booking)
+    decide(changde_reviewer, booking, approve=True, opinion="同意复评。")
+
+    def record(ended, outcome=EvaluationOutcome.NONE):
+        return lot_states.evaluation_record(
+            actor=changde_reviewer,
+            center=entry.center,
+            lot=lot,
+            outcome=outcome,
+            ended_at=ended,
+            note="复评后无合格投标。",
+        )
+
+    ended = timezone.now() - dt.timedelta(minutes=5)
+    assert refused(record, ended).message == lot_rules.RE_EVALUATION_NOT_HELD.format(number=lot.number)
+    # The re-evaluation began an hour ago (its slot set back, as the clock would have it).
+    started = timezone.now() - dt.timedelta(hours=1)
+    Booking.objects.filter(pk=booking.pk).update(starts_at=started, ends_at=started + dt.timedelta(hours=3))
+    assert (lot, tender) in lot_states.lots_to_evaluate(center=entry.center)
+    early = started - dt.timedelta(minutes=1)
+    assert refused(record, early).message == lot_rules.ENDED_BEFORE_RE_EVALUATION.format(
+        ended=format_time(early), start=format_time(started)
+    )
+    record(ended)
+    lot.refresh_from_db()
+    assert lot.stage == LotStage.EVALUATED
+    assert lot_states.latest_evaluation(lot).outcome == EvaluationOutcome.NONE
+    assert (lot, tender) not in lot_states.lots_to_evaluate(center=entry.center)
+    assert refused(record, ended).message == lot_rules.RE_EVALUATION_NOT_HELD.format(number=lot.number)
