@@ -1,6 +1,74 @@
-from django.http import HttpRequest, HttpResponse
+"""The public portal (信息公开): no login. The home page's newest announcements, the search, and one
+announcement with its dates, its lots, its sealed PDF checked, and the project's history."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from core.errors import DomainError
+from portal import selectors
+from portal.forms import SearchForm
+from procurement import announcement_selectors
+from procurement.announcement_models import AnnouncementKind
+from signing import verify as signing_verify
+
+PAGE_SIZE = 20
+HOME_KINDS = [
+    AnnouncementKind.TENDER,
+    AnnouncementKind.CORRECTION,
+    AnnouncementKind.AWARD,
+    AnnouncementKind.FAILURE,
+]
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    latest = selectors.latest_by_kind(list(HOME_KINDS))
+    sections = [(AnnouncementKind(kind).label, kind, latest[kind]) for kind in HOME_KINDS]
+    return render(request, "portal/home.html", {"sections": sections, "form": SearchForm()})
+
+
+def announcements(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    found = selectors.announcements_search(form.search() if request.GET else selectors.Search())
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portal/announcements.html",
+        {"form": form, "page": page, "filter_query": query.urlencode()},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def announcement(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.announcement_get(pk)
+    if found is None:
+        raise Http404("没有这个已发布的公告。")
+    pdf = announcement_selectors.published_pdf(pk=pk)
+    report: signing_verify.Report | str | None = None
+    if pdf is not None:
+        try:
+            report = signing_verify.pdf_verify(pdf[1])
+        except DomainError as error:
+            report = error.message
+    tender = found.tender
+    lots = [found.lot] if found.lot else list(tender.lots.order_by("number"))
+    now = timezone.now()
+    days_left = (
+        (timezone.localdate(tender.bid_deadline) - timezone.localdate(now)).days
+        if tender.bid_deadline > now
+        else None
+    )
+    context = {
+        "announcement": found,
+        "tender": tender,
+        "lots": lots,
+        "days_left": days_left,
+        "report": report,
+        "history": selectors.project_history(found),
+    }
+    return render(request, "portal/announcement.html", context)

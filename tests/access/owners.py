@@ -416,6 +416,7 @@ OBJECTS: dict[str, Generator] = {
     "backoffice/evaluations/<slug:center>/<int:lot>/": lambda: lot_cases(lots_evaluated()),
     "centers/<slug:center>/venues/re-evaluations/new/<int:lot>/": agency_lots,
     "procurement/announcements/<int:pk>/": published_announcements,
+    "announcements/<int:pk>/": published_announcements,
     "backoffice/announcements/<slug:center>/<int:pk>/": submitted_announcements,
     "centers/<slug:center>/venues/<int:pk>/": bookings,
     "backoffice/queue/<int:pk>/": review_items,

@@ -1,0 +1,67 @@
+"""A visitor on a phone finds a published announcement on the public portal, with no login: by a
+Chinese substring of the project's name, opens it, sees its seal checked and the days left, downloads
+the sealed PDF, and follows the project's history to its 变更公告."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from procurement import announcements
+from procurement.announcement_models import Announcement, AnnouncementKind
+from tests.centers.people_factories import decide, unit_actor
+from tests.e2e.procurementparts import outside_the_browsers_loop, tender_ready
+from tests.procurement.tender_factories import seal_as_agency
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AGENCY = "常德沅水招标代理有限公司"
+
+
+def published(ready, kind: str, **data) -> Announcement:
+    made = announcements.announcement_make(
+        actor=unit_actor(ready.account),
+        center=ready.center,
+        agency=ready.entry,
+        kind=kind,
+        tender=ready.tender,
+        data=data,
+    )
+    outside_the_browsers_loop(lambda: seal_as_agency(ready.account, made.document, ready.soft_key))
+    announcements.announcement_submit(
+        actor=unit_actor(ready.account), announcement=made, opinion="同意发布。"
+    )
+    decide(ready.reviewer, made, approve=True, opinion="同意。")
+    made.refresh_from_db()
+    return made
+
+
+def test_a_visitor_on_a_phone_finds_checks_and_downloads_an_announcement(page: Page, shot, trusted, token):
+    ready = tender_ready(trusted, token, AGENCY)
+    notice = published(ready, AnnouncementKind.TENDER)
+    correction = published(ready, AnnouncementKind.CORRECTION, content="联系人变更为王敏。")
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto("/")
+    expect(page.locator(".notice-list").first).to_contain_text(notice.document.title)
+    page.get_by_label("关键词").fill("第一中学")
+    page.get_by_role("button", name="搜索").click()
+    expect(page.locator("table tbody")).to_contain_text(notice.document.title)
+    shot(page, "search")
+    page.get_by_role("link", name=notice.document.title).click()
+    expect(page.locator("h1")).to_have_text(notice.document.title)
+    expect(page.locator("main")).to_contain_text("距投标截止还有")
+    check = page.locator(".seal-check")
+    expect(check.locator(".badge")).to_have_text("签章有效")
+    expect(check).to_contain_text(AGENCY)
+    shot(page, "announcement")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="下载公告PDF").click()
+    pdf = downloading.value.path().read_bytes()
+    assert hashlib.sha256(pdf).hexdigest() == notice.submitted_sha256
+    page.locator(".history").get_by_role("link", name="变更公告").click()
+    expect(page.locator("h1")).to_have_text(correction.document.title)
+    expect(page.locator("main")).to_contain_text("联系人变更为王敏。")
+    shot(page, "history-correction")
