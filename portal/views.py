@@ -3,9 +3,12 @@ announcement with its dates, its lots, its sealed PDF checked, and the project's
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -36,10 +39,15 @@ def announcements(request: HttpRequest) -> HttpResponse:
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    search = form.search() if form.is_bound else selectors.Search()
+    feed = urlencode(
+        {key: value for key, value in (("center", search.center), ("kind", search.kind)) if value}
+    )
+    feed_url = reverse("portal:announcements_feed") + (f"?{feed}" if feed else "")
     return render(
         request,
         "portal/announcements.html",
-        {"form": form, "page": page, "filter_query": query.urlencode()},
+        {"form": form, "page": page, "filter_query": query.urlencode(), "feed_url": feed_url},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

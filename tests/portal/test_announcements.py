@@ -4,6 +4,7 @@ nothing unpublished, ever."""
 
 import datetime as dt
 import html
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.utils import timezone
@@ -70,3 +71,24 @@ def test_the_announcement_page_shows_dates_the_checked_seal_and_the_history(
     page = text(client.get(f"/announcements/{notice.pk}/"))
     assert f'href="/announcements/{correction.pk}/"' in page and "（本公告）" in page
     assert notice.document.title in text(client.get("/"))
+
+
+def test_the_atom_feed_follows_a_center_and_a_kind(client, agency, announced):
+    account, entry = agency
+    make(account, entry, AnnouncementKind.CORRECTION, announced, content="尚未发布。")
+    notice = Announcement.objects.get(kind=AnnouncementKind.TENDER)
+    atom = "{http://www.w3.org/2005/Atom}"
+
+    def entries(**query) -> list[str]:
+        answer = client.get("/announcements/atom/", query)
+        assert answer.status_code == 200 and answer["Content-Type"].startswith("application/atom+xml")
+        feed = ET.fromstring(answer.content)
+        return [e.findtext(f"{atom}title") for e in feed.iter(f"{atom}entry")]
+
+    assert entries() == [notice.document.title]  # the draft correction is not in it
+    assert entries(center="changde", kind="tender") == [notice.document.title]
+    assert entries(kind="award") == []
+    assert client.get("/announcements/atom/", {"center": "nowhere"}).status_code == 404
+    assert client.get("/announcements/atom/", {"kind": "nothing"}).status_code == 404
+    page = text(client.get("/announcements/", {"center": "changde", "kind": "tender"}))
+    assert 'type="application/atom+xml"' in page and "/announcements/atom/?center=changde&kind=tender" in page
