@@ -46,9 +46,10 @@ def test_a_visitor_on_a_phone_finds_checks_and_downloads_an_announcement(page: P
 
     page.goto("/")
     expect(page.locator(".notice-list").first).to_contain_text(notice.document.title)
+    shot(page, "home")
     page.get_by_label("关键词").fill("第一中学")
     page.get_by_role("button", name="搜索").click()
-    expect(page.locator("table tbody")).to_contain_text(notice.document.title)
+    expect(page.locator(".notice-list")).to_contain_text(notice.document.title)
     shot(page, "search")
     page.get_by_role("link", name=notice.document.title).click()
     expect(page.locator("h1")).to_have_text(notice.document.title)
