@@ -26,6 +26,18 @@ CHUNK = 1_000
 STATES = [ProjectStatus.DRAFT, ProjectStatus.SUBMITTED, ProjectStatus.APPROVED, ProjectStatus.REJECTED]
 
 
+# What every benchmark project states besides its code, name, budget and state.
+PROJECT_FIELDS = {
+    "purchaser_name": "常德市第一中学",
+    "purchaser_code": "91430100MA4L16JQ9D",
+    "method": "open",
+    "funding_source": "fiscal",
+    "organisation_form": "decentralised",
+    "contact_name": "王敏",
+    "contact_phone": "13907360001",
+}
+
+
 def agencies_at(center: Center) -> list[CenterSubject]:
     """Subjects 1–10 as the center's 招标代理机构, the first one first."""
     entries = []
@@ -59,14 +71,8 @@ def projects_load(center: Center, agencies: list[CenterSubject], count: int) -> 
                     agency=next(owners),
                     code=f"{center.code.upper()}-ZC-{year}-{n:05d}",
                     name=f"第{n}号教学设备采购项目",
-                    purchaser_name="常德市第一中学",
-                    purchaser_code="91430100MA4L16JQ9D",
                     budget=Decimal("1500000"),
-                    method="open",
-                    funding_source="fiscal",
-                    organisation_form="decentralised",
-                    contact_name="王敏",
-                    contact_phone="13907360001",
+                    **PROJECT_FIELDS,
                     status=STATES[n % len(STATES)],
                 )
                 for n in numbers

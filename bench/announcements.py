@@ -27,6 +27,7 @@ from django.conf import settings
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from bench.agencies import PROJECT_FIELDS
 from bench.figures import show, spread
 from bench.seals import Signer, trust
 from centers.grants import permissions_grant
@@ -80,14 +81,8 @@ def _ready_tender(signer: Signer, entry: CenterSubject, room: Room, number: int)
         agency=entry,
         code=f"BENCH-GG-{number:04d}",
         name=f"压测第{number}号公告项目",
-        purchaser_name="常德市第一中学",
-        purchaser_code="91430100MA4L16JQ9D",
         budget=Decimal("800000"),
-        method="open",
-        funding_source="fiscal",
-        organisation_form="decentralised",
-        contact_name="王敏",
-        contact_phone="13907360001",
+        **PROJECT_FIELDS,
         status=ProjectStatus.APPROVED,
     )
     lot = Lot.objects.create(

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from centers.models import CenterSubject
-from core.audit import Actor
+from core.audit import Actor, audit_log
 from core.errors import DomainError
 from procurement import announcement_rules as rules
 from procurement import (
@@ -36,7 +36,13 @@ from procurement import (
     tenders,
     venue_rules,
 )
-from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus, FailureReason
+from procurement.announcement_models import (
+    EXCEPTION_KINDS,
+    Announcement,
+    AnnouncementKind,
+    AnnouncementStatus,
+    FailureReason,
+)
 from procurement.deadlines import format_time
 from procurement.lot_models import EvaluationOutcome
 from procurement.models import LotStage, ProjectStatus
@@ -259,13 +265,21 @@ def _deadline_refusal(announcement: Announcement, now: dt.datetime) -> str | Non
     return None
 
 
-def _move_deadline(announcement: Announcement) -> None:
-    """Publication moves the tender document's bid deadline (= opening) to the new one."""
+def _move_deadline(actor: Actor, announcement: Announcement) -> None:
+    """Publication moves the tender document's bid deadline (= opening) to the new one, audited on
+    the tender document as a clarification's move is."""
     new = announcement.new_bid_deadline
     assert new is not None
     tender = TenderDocument.objects.select_for_update().get(pk=announcement.tender_id)
-    tender.bid_deadline = new
+    before, tender.bid_deadline = tender.bid_deadline, new
     tender.save(update_fields=["bid_deadline", "updated_at"])
+    audit_log(
+        actor=actor,
+        action=rules.AUDIT_DEADLINE_MOVED,
+        target=tender,
+        subject_id=announcement.agency.subject_id,
+        data={"announcement": announcement.pk, "from": before.isoformat(), "to": new.isoformat()},
+    )
     announcement.tender = tender
 
 
@@ -332,7 +346,7 @@ def _correction_context(announcement: Announcement, now: dt.datetime) -> dict[st
 def _correction_publish(actor: Actor, announcement: Announcement, now: dt.datetime) -> None:
     _stage(announcement, now)
     if announcement.new_bid_deadline is not None:
-        _move_deadline(announcement)
+        _move_deadline(actor, announcement)
 
 
 CORRECTION = Kind(
@@ -611,7 +625,7 @@ def _exception_context(announcement: Announcement, now: dt.datetime) -> dict[str
 
 def _resumption_publish(actor: Actor, announcement: Announcement, now: dt.datetime) -> None:
     _advance(actor, announcement, now)
-    _move_deadline(announcement)  # required by _resumption_clean
+    _move_deadline(actor, announcement)  # required by _resumption_clean
 
 
 def _no_clock(announcement: Announcement, now: dt.datetime) -> str | None:
@@ -649,7 +663,6 @@ AWARD_CHANGE = _lot_kind(
     AnnouncementKind.AWARD_CHANGE, "award_change", _award_change_clean, _award_change_preconditions
 )
 FAILURE = _lot_kind(AnnouncementKind.FAILURE, "failure", _failure_clean, _result_preconditions)
-EXCEPTION_KINDS = (AnnouncementKind.SUSPENSION, AnnouncementKind.TERMINATION, AnnouncementKind.RESUMPTION)
 SUSPENSION = _lot_kind(
     AnnouncementKind.SUSPENSION,
     "lot_exception",

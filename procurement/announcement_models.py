@@ -24,6 +24,10 @@ class AnnouncementKind(models.TextChoices):
     RESUMPTION = "resumption", "变更公告（恢复交易）"
 
 
+# 采购异常's kinds: one list, one lot's exception waiting at a time.
+EXCEPTION_KINDS = (AnnouncementKind.SUSPENSION, AnnouncementKind.TERMINATION, AnnouncementKind.RESUMPTION)
+
+
 class FailureReason(models.TextChoices):
     """政府采购法 art. 36: the cases in which a tender fails (废标)."""
 

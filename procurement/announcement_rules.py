@@ -58,6 +58,7 @@ AUDIT_SUBMITTED = "procurement.announcement_submitted"
 AUDIT_WITHDRAWN = "procurement.announcement_withdrawn"
 AUDIT_PUBLISHED = "procurement.announcement_published"
 AUDIT_REJECTED = "procurement.announcement_rejected"
+AUDIT_DEADLINE_MOVED = "procurement.bid_deadline_moved"  # by a published 变更公告 or 恢复交易
 
 # --- 变更公告 (004 §3.8) --------------------------------------------------------------------------------
 

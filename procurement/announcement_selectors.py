@@ -11,8 +11,14 @@ from django.utils import timezone
 
 from centers.models import Center, CenterSubject
 from core.errors import NotFound
-from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus
+from procurement.announcement_models import (
+    EXCEPTION_KINDS,
+    Announcement,
+    AnnouncementKind,
+    AnnouncementStatus,
+)
 from procurement.models import Lot, LotStage
+from procurement.selectors import lots_for
 from procurement.tender_models import TenderDocument, TenderStatus
 from signing.models import DocumentVersion
 
@@ -84,14 +90,14 @@ def corrections_ready(*, center: Center, agency: CenterSubject) -> QuerySet[Tend
 def lots_ready(*, center: Center, agency: CenterSubject, kind: str) -> QuerySet[Lot]:
     """「选择分包」 of a 中标公告 or 废标公告 (the agency's lots whose evaluation is over, without
     one), or of a 中标公告变更 (its awarded lots)."""
-    mine = Lot.objects.filter(project__center=center, project__agency=agency)
+    mine = lots_for(center=center, agency=agency)
     if kind == AnnouncementKind.AWARD_CHANGE:
         # Awarded lots, while no change of their award waits.
         waiting = Announcement.objects.filter(kind=kind).exclude(status=AnnouncementStatus.PUBLISHED)
         lots = mine.filter(stage=LotStage.AWARDED).exclude(pk__in=waiting.values("lot_id"))
     else:
         lots = mine.filter(stage=LotStage.EVALUATED).exclude(announcements__kind=kind)
-    return lots.select_related("project").order_by("project__code", "number")
+    return lots.order_by("project__code", "number")
 
 
 EXCEPTION_STAGES = (LotStage.ANNOUNCED, LotStage.EVALUATED, LotStage.SUSPENDED)
@@ -100,13 +106,13 @@ EXCEPTION_STAGES = (LotStage.ANNOUNCED, LotStage.EVALUATED, LotStage.SUSPENDED)
 def lots_for_exceptions(*, center: Center, agency: CenterSubject) -> QuerySet[Lot]:
     """「新增分包异常」: the agency's tendered lots that may be suspended, terminated or resumed,
     while no exception of theirs waits."""
-    waiting = Announcement.objects.filter(
-        kind__in=[AnnouncementKind.SUSPENSION, AnnouncementKind.TERMINATION, AnnouncementKind.RESUMPTION]
-    ).exclude(status=AnnouncementStatus.PUBLISHED)
+    waiting = Announcement.objects.filter(kind__in=EXCEPTION_KINDS).exclude(
+        status=AnnouncementStatus.PUBLISHED
+    )
     return (
-        Lot.objects.filter(project__center=center, project__agency=agency, stage__in=EXCEPTION_STAGES)
+        lots_for(center=center, agency=agency)
+        .filter(stage__in=EXCEPTION_STAGES)
         .exclude(pk__in=waiting.values("lot_id"))
-        .select_related("project")
         .order_by("project__code", "number")
     )
 
@@ -136,11 +142,7 @@ def target_get_for(
         if tender is None:
             raise NotFound()
         return tender, None
-    lot = (
-        Lot.objects.filter(project__center=center, project__agency=agency, pk=pk)
-        .select_related("project")
-        .first()
-    )
+    lot = lots_for(center=center, agency=agency).filter(pk=pk).first()
     tender = (
         lot.tenders.filter(status=TenderStatus.SUBMITTED)
         .select_related("project", "center", "agency__subject")

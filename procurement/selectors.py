@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from centers.models import Center, CenterSubject
 from core.errors import NotFound
-from procurement.models import Project, ProjectStatus
+from procurement.models import Lot, Project, ProjectStatus
 
 
 def projects_for(
@@ -31,3 +31,16 @@ def project_get_for(*, center: Center, agency: CenterSubject, pk: int) -> Projec
     if project is None:
         raise NotFound()
     return project
+
+
+def lots_for(*, center: Center, agency: CenterSubject) -> QuerySet[Lot]:
+    """The lots of the agency's projects at the center, with their project."""
+    return Lot.objects.filter(project__center=center, project__agency=agency).select_related("project")
+
+
+def lot_get_for(*, center: Center, agency: CenterSubject, pk: int) -> Lot:
+    """One of the agency's lots at the center; missing and someone else's look alike."""
+    lot = lots_for(center=center, agency=agency).filter(pk=pk).first()
+    if lot is None:
+        raise NotFound()
+    return lot

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from centers.models import Center, CenterSubject
 from core.errors import NotFound
+from procurement.announcement_models import AnnouncementKind, AnnouncementStatus
 from procurement.models import Lot, Project, ProjectStatus
 from procurement.tender_models import Clarification, TenderDocument, TenderStatus
 from procurement.venue_models import Booking, BookingStatus, RoomKind
@@ -98,8 +99,10 @@ def opening_to_move(tender: TenderDocument) -> OpeningToMove | None:
     if booking is None or booking.starts_at == tender.bid_deadline:
         return None
     # Moved ahead of a 变更公告 that postpones the deadline to it: the deadline follows on publication.
-    postponing = tender.announcements.filter(kind="correction", new_bid_deadline=booking.starts_at)
-    if postponing.exclude(status="published").exists():
+    postponing = tender.announcements.filter(
+        kind=AnnouncementKind.CORRECTION, new_bid_deadline=booking.starts_at
+    )
+    if postponing.exclude(status=AnnouncementStatus.PUBLISHED).exists():
         return None
     change = (
         booking.changes.filter(status=BookingStatus.SUBMITTED, starts_at=tender.bid_deadline)

@@ -21,7 +21,7 @@ from core.http import attempt, pdf_response
 from procurement import announcement_kinds, announcements, services, tender_selectors
 from procurement import announcement_rules as rules
 from procurement import announcement_selectors as selectors
-from procurement.announcement_models import Announcement, AnnouncementKind
+from procurement.announcement_models import EXCEPTION_KINDS, Announcement, AnnouncementKind
 from procurement.forms_announcements import KIND_FORMS, UPLOAD_SLOTS, SubmitForm, kind_form
 from procurement.forms_venues import add_domain_error
 from procurement.models import Lot
@@ -82,7 +82,7 @@ def announcement_list(request: CenterRequest, kind: str = AnnouncementKind.TENDE
         announcements=selectors.announcements_for(
             center=request.center,
             agency=request.center_subject,
-            kinds=announcement_kinds.EXCEPTION_KINDS if kind == EXCEPTIONS else (kind,),
+            kinds=EXCEPTION_KINDS if kind == EXCEPTIONS else (kind,),
         ),
         ready=selectors.ready_for(kind, center=request.center, agency=request.center_subject),
         refusal=services.permission_refusal(center=request.center, agency=request.center_subject),

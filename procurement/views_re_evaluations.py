@@ -13,7 +13,7 @@ from django.utils import timezone
 from centers.uploads import bound_with_uploads
 from centers.views_base import CenterRequest, center_context, role_page
 from core.errors import DomainError, NotFound
-from procurement import re_evaluations, services, venue_selectors
+from procurement import re_evaluations, selectors, services, venue_selectors
 from procurement import venue_rules as rules
 from procurement.forms_venues import ReEvaluationForm, add_domain_error
 from procurement.models import Lot, LotStage
@@ -34,14 +34,10 @@ def _detail_url(booking: Booking) -> str:
 
 
 def _lot(request: CenterRequest, pk: int) -> Lot:
-    found = (
-        Lot.objects.filter(project__center=request.center, project__agency=request.center_subject, pk=pk)
-        .select_related("project")
-        .first()
-    )
-    if found is None:
-        raise Http404()
-    return found
+    try:
+        return selectors.lot_get_for(center=request.center, agency=request.center_subject, pk=pk)
+    except NotFound as error:
+        raise Http404(error.message) from error
 
 
 @agency_page
@@ -55,8 +51,8 @@ def re_evaluation_list(request: CenterRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     lots = (
-        Lot.objects.filter(project__center=request.center, project__agency=entry, stage=LotStage.EVALUATED)
-        .select_related("project")
+        selectors.lots_for(center=request.center, agency=entry)
+        .filter(stage=LotStage.EVALUATED)
         .order_by("project__code", "number")
     )
     context = center_context(

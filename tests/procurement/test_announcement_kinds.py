@@ -307,6 +307,8 @@ def test_a_postponing_correction_waits_for_the_room_and_then_moves_the_deadline(
     done = publish(account, made, key, changde_reviewer)
     announced.refresh_from_db()
     assert done.status == AnnouncementStatus.PUBLISHED and announced.bid_deadline == new
+    moved = AuditEntry.objects.get(action=rules.AUDIT_DEADLINE_MOVED, target_id=str(announced.pk))
+    assert moved.data["announcement"] == done.pk and moved.data["to"] == new.isoformat()
     assert all(lot.stage == LotStage.ANNOUNCED for lot in announced.lots.all())
 
 
