@@ -99,15 +99,38 @@ def button(page: Page, name: str) -> Locator:
 
 
 def submit(page: Page, name: str) -> None:
-    """Press a form's button and wait for the page it leads to. When no page comes, every thread's
-    stack goes to stderr first: the live server answers from a thread of this process, so a request
-    stuck in it shows where."""
+    """Press a form's button and wait for the page it leads to.
+
+    A click the browser swallows sends nothing (seen once in CI on the project form's 「提交信息」:
+    no page came, and the live server's threads were all idle; a native popup such as the 采购目录
+    suggestion list can take a click); then it is pressed again, as a person would. That can never post twice: the second press only comes when no request left
+    the page. When a form control is invalid the test fails naming it. When a request was sent and
+    no page came, every thread's stack goes to stderr: the live server answers from a thread of this
+    process, so a request stuck in it shows where."""
+    sent: list[Request] = []
+
+    def note(request: Request) -> None:
+        if request.is_navigation_request():
+            sent.append(request)
+
+    page.on("request", note)
     try:
-        with page.expect_navigation():
-            button(page, name).click()
-    except PlaywrightTimeoutError:
-        faulthandler.dump_traceback(all_threads=True)
-        raise
+        for attempt in (1, 2):
+            try:
+                with page.expect_navigation():
+                    button(page, name).click()
+                return
+            except PlaywrightTimeoutError:
+                invalid = page.evaluate(
+                    "() => [...document.querySelectorAll(':invalid')]"
+                    ".filter(e => e.name).map(e => e.name + ': ' + e.validationMessage)"
+                )
+                assert not invalid, f"「{name}」 was not sent, invalid fields: {invalid}"
+                if sent or attempt == 2:
+                    faulthandler.dump_traceback(all_threads=True)
+                    raise
+    finally:
+        page.remove_listener("request", note)
 
 
 def field(page: Page, label: str) -> Locator:
