@@ -15,18 +15,16 @@ Two readers take the events from here:
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from itertools import groupby
+from datetime import datetime
 from typing import Any, Protocol
 
-from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, Max
-from django.db.models.expressions import RawSQL
-from django.db.models.lookups import Exact, GreaterThan, LessThan, Lookup
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import Actor, audit_log
 from core.errors import StateError
+from core.feed import POSITION, feed_slice
 from registry import rules
 from registry.models import (
     EventReason,
@@ -41,10 +39,6 @@ from registry.models import (
 # 000 §5 情况1: a subject whose basic information was never submitted is 无效, and no center takes it.
 RESYNC_NOT_VALID = "您的主体状态为「无效」：请先提交基本信息，状态变为「有效」后才会同步到各交易中心。"
 
-# DOMAIN §6 (ProZorro): the feed serves only events at least this old, so a reader never races a
-# commit that is finishing just now. The exact guards are below (subject_feed_page); this one is
-# the portable one every database gets.
-FEED_WATERMARK = timedelta(seconds=1)
 FEED_LIMIT_DEFAULT = 100
 FEED_LIMIT_MAX = 500
 
@@ -170,66 +164,26 @@ class FeedPage:
 def subject_feed_page(
     *, after: int, limit: int = FEED_LIMIT_DEFAULT, now: datetime | None = None
 ) -> FeedPage:
-    """The events after cursor `after`, oldest first, never one a later read could slip in before.
-
-    A reader that stored cursor C must never later meet an event positioned at or before C. Row ids
-    come from a sequence when the row is inserted, but transactions commit in their own order, so
-    id order alone would let a reader pass an id whose transaction is still running:
-    - SQLite runs one write transaction at a time (BEGIN IMMEDIATE, config/settings.py), so id order
-      is commit order and the id is the position.
-    - PostgreSQL: each event stores the id of the transaction that inserted it (column `xid`,
-      migration 0008_event_xid), and the feed is ordered by it. Only transactions older than every
-      still-running one are served (`xid < pg_snapshot_xmin(pg_current_snapshot())`); a transaction
-      not finished yet has an id at or above that, so it can only ever land after the cursor. The
-      events of one transaction share a position and are served together, never split by a page.
-      (A transaction left open anywhere on the server holds the feed back until it ends.)
-    On both, events newer than FEED_WATERMARK are held back too, as DOMAIN §6 asks.
-    """
-    now = now or timezone.now()
-    watermark = now - FEED_WATERMARK
-    limit = max(1, min(limit, FEED_LIMIT_MAX))
-    position = _position()
-    rows = _feed_rows(GreaterThan(position, after), limit=limit)
-    if len(rows) == limit:
-        # The page may have cut the last transaction's events short: complete it.
-        last = rows[-1]
-        rows += _feed_rows(Exact(position, last.position), GreaterThan(F("id"), last.id))
-    served: list[FeedEvent] = []
-    for _, group in groupby(rows, key=lambda event: event.position):
-        events = list(group)
-        # Stop at the first position with anything too fresh, so what is served stays a prefix.
-        if any(event.created_at > watermark for event in events):
-            break
-        served += events
-    return FeedPage(events=served, next=served[-1].position if served else after, watermark=watermark)
-
-
-def _position() -> RawSQL | F:
-    if connection.vendor == "postgresql":
-        return RawSQL('"registry_subjectevent"."xid"', [], output_field=BigIntegerField())
-    # SQLite: one writer at a time, so the id is the commit order (see subject_feed_page).
-    return F("id")
-
-
-def _feed_rows(*conditions: Lookup, limit: int | None = None) -> list[FeedEvent]:
-    position = _position()
-    rows = SubjectEvent.objects.filter(*conditions)
-    if connection.vendor == "postgresql":
-        finished = RawSQL(
-            "pg_snapshot_xmin(pg_current_snapshot())::text::bigint", [], output_field=BigIntegerField()
-        )
-        rows = rows.filter(LessThan(position, finished))
-    rows = rows.order_by(position.asc(), "id")
-    fields = rows.values_list("id", "subject__code", "seq", "reason", "created_at", "payload", position)
-    return [
+    """The events after cursor `after`, oldest first, never one a later read could slip in before:
+    whole transactions in commit order, none newer than FEED_WATERMARK (core/feed.py says how, on
+    SQLite and on PostgreSQL, where each event keeps its transaction's id: migration 0008_event_xid)."""
+    found = feed_slice(
+        SubjectEvent.objects.all(),
+        after=after,
+        limit=max(1, min(limit, FEED_LIMIT_MAX)),
+        now=now or timezone.now(),
+        fields=("subject__code", "seq", "reason", "payload"),
+    )
+    events = [
         FeedEvent(
-            id=id_,
-            subject_code=code,
-            seq=seq,
-            reason=reason,
-            created_at=created_at,
-            payload=payload,
-            position=int(at),
+            id=row["id"],
+            subject_code=row["subject__code"],
+            seq=row["seq"],
+            reason=row["reason"],
+            created_at=row["created_at"],
+            payload=row["payload"],
+            position=row[POSITION],
         )
-        for id_, code, seq, reason, created_at, payload, at in (fields[:limit] if limit else fields)
+        for row in found.rows
     ]
+    return FeedPage(events=events, next=found.next, watermark=found.watermark)

@@ -12,7 +12,8 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from registry.events import FEED_WATERMARK, subject_feed_page
+from core.feed import FEED_WATERMARK
+from registry.events import subject_feed_page
 from registry.models import SubjectEvent
 from tests.centers.syncparts import on_postgres, queue_in_tmp, wait_for  # noqa: F401 (fixture)
 from tests.factories import make_unit
