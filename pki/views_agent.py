@@ -5,63 +5,19 @@ which is compiled for each operating system and Python version, so no single zip
 everywhere. pip installs the wheel and fetches the compiled parts that fit the user's machine.
 
 Mounted under /pki/agent/ by one include in pki/urls.py; the names live in the pki namespace.
+Which wheel there is, and its digest, is read in pki/agent_dist.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-from dataclasses import dataclass
-from pathlib import Path
-
-from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-# Only what `pip wheel ./agent` writes: a pure-Python wheel of the ggzy-agent project.
-WHEEL_NAME = re.compile(r"ggzy_agent-(?P<version>\d+(?:\.\d+)*(?:[a-z0-9.+]*))-py3-none-any\.whl")
-NOT_BUILT = (
-    "证书助手安装包尚未生成，暂时无法下载。请联系交易平台（管理员可在服务器上运行 make agent-dist 生成）。"
-)
+from pki.agent_dist import NOT_BUILT, AgentWheel, latest_wheel
+
 NO_SUCH_FILE = "没有这个安装包，请回到「下载证书助手」页面重新下载。"
-
-
-@dataclass(frozen=True)
-class AgentWheel:
-    path: Path
-    version: str
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
-    def size_kb(self) -> int:
-        return max(1, round(self.path.stat().st_size / 1024))
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
-
-
-def dist_dir() -> Path:
-    # Not a setting of its own in settings.py: var/ is where `make` puts what it builds.
-    return Path(settings.GGZY_AGENT_DIST_DIR)
-
-
-def latest_wheel() -> AgentWheel | None:
-    """The newest wheel in the folder; `make agent-dist` leaves only one there."""
-    folder = dist_dir()
-    if not folder.is_dir():
-        return None
-    wheels = [
-        AgentWheel(file, match.group("version"))
-        for file in folder.iterdir()
-        if (match := WHEEL_NAME.fullmatch(file.name)) and file.is_file()
-    ]
-    return max(wheels, key=lambda wheel: wheel.path.stat().st_mtime, default=None)
 
 
 def _page(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import views, views_guides
 from portal.feeds import AnnouncementsFeed
 
 app_name = "portal"
@@ -9,4 +9,6 @@ urlpatterns = [
     path("announcements/", views.announcements, name="announcements"),
     path("announcements/atom/", AnnouncementsFeed(), name="announcements_feed"),
     path("announcements/<int:pk>/", views.announcement, name="announcement"),
+    path("downloads/", views_guides.downloads, name="downloads"),  # 下载中心
+    path("guide/", views_guides.guide, name="guide"),  # 办事指南
 ]
