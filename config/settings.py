@@ -265,3 +265,8 @@ GGZY_FEED_TOKEN = env("GGZY_FEED_TOKEN") or _dev_secret("feed_token")
 # to every center directly.
 GGZY_FOLLOW_FEED_URL = env("GGZY_FOLLOW_FEED_URL", "")
 GGZY_FOLLOW_CENTER = env("GGZY_FOLLOW_CENTER", "")
+# Open data (procurement/ocds.py): every contracting process's OCDS ocid starts with this prefix. A
+# deployment registers its own with the Open Contracting Partnership (ocds- and six characters);
+# the default marks data that is not yet registered. The publisher names the platform in packages.
+GGZY_OCDS_PREFIX = env("GGZY_OCDS_PREFIX", "ocds-ggzy00")
+GGZY_OCDS_PUBLISHER = env("GGZY_OCDS_PUBLISHER", "ggzy 公共资源交易平台")

@@ -14,8 +14,9 @@ from django.utils import timezone
 from core.errors import DomainError
 from portal import selectors
 from portal.forms import SearchForm
-from procurement import announcement_selectors
+from procurement import announcement_selectors, ocds
 from procurement.announcement_models import AnnouncementKind
+from procurement.ocds_models import Release
 from signing import verify as signing_verify
 
 PAGE_SIZE = 20
@@ -63,6 +64,8 @@ def announcement(request: HttpRequest, pk: int) -> HttpResponse:
             report = signing_verify.pdf_verify(pdf[1])
         except DomainError as error:
             report = error.message
+    release = Release.objects.filter(announcement=found).only("ocid").first()
+    ocid = release.ocid if release else None
     tender = found.tender
     lots = [found.lot] if found.lot else list(tender.lots.order_by("number"))
     now = timezone.now()
@@ -78,5 +81,8 @@ def announcement(request: HttpRequest, pk: int) -> HttpResponse:
         "days_left": days_left,
         "report": report,
         "history": selectors.project_history(found),
+        # The process's red flags as its open data shows them (procurement/ocds.py).
+        "ocid": ocid,
+        "red_flags": ocds.red_flags(ocds.releases_of(ocid)) if ocid else [],
     }
     return render(request, "portal/announcement.html", context)

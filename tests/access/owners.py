@@ -10,6 +10,7 @@ asked with its ids and owners.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 import uuid
@@ -18,8 +19,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from centers.models import (
     Center,
@@ -33,6 +36,7 @@ from centers.models import (
 from pki.models import BoundCertificate
 from procurement.announcement_models import Announcement, AnnouncementStatus
 from procurement.models import Lot, Project, ProjectStatus
+from procurement.ocds_models import Release
 from procurement.tender_models import Clarification, TenderDocument, TenderStatus
 from procurement.venue_models import Booking, Room
 from registry.models import Account, Attachment, Record, RecordKind, RecordVersion
@@ -315,6 +319,21 @@ def published_announcements() -> Iterator[Case]:
     yield {"pk": MISSING}, NOBODY
 
 
+def ocds_processes() -> Iterator[Case]:
+    """Open data: a published process's packages are anyone's; an ocid with nothing published is
+    nobody's (404, never an empty package)."""
+    for ocid in Release.objects.values_list("ocid", flat=True).distinct():
+        yield {"ocid": ocid}, None
+    yield {"ocid": f"{settings.GGZY_OCDS_PREFIX}-NO-SUCH-{MISSING}"}, NOBODY
+
+
+def ocds_days() -> Iterator[Case]:
+    # The daily bulk files: public; a day not over yet and a date that is none are 404s, never a 5xx.
+    today = timezone.localdate()
+    for day in [today - dt.timedelta(days=1), today, "2026-13-40", "yesterday"]:
+        yield {"day": str(day)}, None
+
+
 def submitted_announcements() -> Iterator[Case]:
     """The back-office's copy of a submitted announcement: its center's staff."""
     found = Announcement.objects.all()
@@ -417,6 +436,9 @@ OBJECTS: dict[str, Generator] = {
     "centers/<slug:center>/venues/re-evaluations/new/<int:lot>/": agency_lots,
     "procurement/announcements/<int:pk>/": published_announcements,
     "announcements/<int:pk>/": published_announcements,
+    "ocds/releases/<ocid:ocid>.json": ocds_processes,
+    "ocds/records/<ocid:ocid>.json": ocds_processes,
+    "ocds/bulk/<str:day>.jsonl": ocds_days,
     "backoffice/announcements/<slug:center>/<int:pk>/": submitted_announcements,
     "centers/<slug:center>/venues/<int:pk>/": bookings,
     "backoffice/queue/<int:pk>/": review_items,
