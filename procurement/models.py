@@ -189,6 +189,6 @@ class ProjectCodeCounter(models.Model):
 
 from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus  # noqa: E402,F401  (announcements)
 from procurement.lot_models import EvaluationOutcome, EvaluationResult  # noqa: E402,F401  (evaluation results)
+from procurement.ocds_models import Release  # noqa: E402,F401  (open data)
 from procurement.tender_models import Clarification, TenderDocument, TenderSource, TenderStatus  # noqa: E402,F401  (tender documents)
 from procurement.venue_models import Booking, BookingPurpose, BookingStatus, Room, RoomKind  # noqa: E402,F401  (venues, Django sees them here)
-from procurement.ocds_models import Release  # noqa: E402,F401  (open data)
