@@ -26,6 +26,7 @@ $(VENV)/.test-installed: requirements/test.txt requirements/base.txt agent/pypro
 ## worker (outbox, CRLs) in the background, serve on http://$(HOST):$(PORT)/
 run: $(VENV)/.base-installed pki-deps doc-deps agent-dist
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py opendata_backfill
 	$(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py load_demo_staff --quiet
 	$(BIN)/python manage.py make_demo_pki --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)

@@ -1,6 +1,7 @@
 """A visitor on a phone finds a published announcement on the public portal, with no login: by a
 Chinese substring of the project's name, opens it, sees its seal checked and the days left, downloads
-the sealed PDF, and follows the project's history to its 变更公告."""
+the sealed PDF, finds its open data, and follows the project's history to its 变更公告; the filters
+behind 「更多筛选」 narrow the search and keep what was typed."""
 
 from __future__ import annotations
 
@@ -51,6 +52,16 @@ def test_a_visitor_on_a_phone_finds_checks_and_downloads_an_announcement(page: P
     page.get_by_role("button", name="搜索").click()
     expect(page.locator(".notice-list")).to_contain_text(notice.document.title)
     shot(page, "search")
+    # Narrowed by the filters behind 「更多筛选」: the method, and a budget range that leaves it out.
+    page.get_by_text("更多筛选").click()
+    page.get_by_label("采购方式").select_option(label="公开招标")
+    page.get_by_label("预算至（元）").fill("1000")
+    page.get_by_role("button", name="搜索").click()
+    expect(page.locator("main")).to_contain_text("没有符合条件的公告。")
+    expect(page.get_by_label("预算至（元）")).to_have_value("1000")
+    page.get_by_label("预算至（元）").fill("")
+    page.get_by_role("button", name="搜索").click()
+    shot(page, "search-filtered")
     page.get_by_role("link", name=notice.document.title).click()
     expect(page.locator("h1")).to_have_text(notice.document.title)
     expect(page.locator("main")).to_contain_text("距投标截止还有")
@@ -62,6 +73,10 @@ def test_a_visitor_on_a_phone_finds_checks_and_downloads_an_announcement(page: P
         page.get_by_role("link", name="下载公告PDF").click()
     pdf = downloading.value.path().read_bytes()
     assert hashlib.sha256(pdf).hexdigest() == notice.submitted_sha256
+    # Its open data: no red flag, and the record package of its process.
+    expect(page.locator("main")).to_contain_text("未发现风险提示")
+    record = page.request.get(page.get_by_role("link", name="记录包").get_attribute("href") or "")
+    assert record.ok and record.json()["records"][0]["compiledRelease"]["tag"] == ["compiled"]
     page.locator(".history").get_by_role("link", name="变更公告").click()
     expect(page.locator("h1")).to_have_text(correction.document.title)
     expect(page.locator("main")).to_contain_text("联系人变更为王敏。")

@@ -3,12 +3,14 @@ release; the packages, the record and the feed validate with libcoveocds with ze
 is what ocdskit compiles; the feed never skips a late commit; red flags are computed with their rule."""
 
 import datetime as dt
+import io
 import json
 import zipfile
 
 import ocdskit.combine
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from procurement import ocds
@@ -151,3 +153,19 @@ def test_the_announcement_page_shows_its_red_flags_and_open_data(client, lifecyc
     assert "风险提示" in page and "未发现风险提示" in page
     assert f"/ocds/records/{ocid}.json" in page
     assert client.get("/ocds/").status_code == 200
+
+
+def test_announcements_published_before_open_data_are_backfilled_once(client, announced):
+    notice = Announcement.objects.get(kind=AnnouncementKind.TENDER)
+    stored = Release.objects.get(announcement=notice).data
+    Release.objects.all().delete()
+    Announcement.objects.filter(pk=notice.pk).update(search_text="", search_facets="", budget=None)
+    assert "共 0 条" in client.get("/announcements/", {"q": "第一中学"}).content.decode()
+    out = io.StringIO()
+    call_command("opendata_backfill", stdout=out)
+    assert out.getvalue().strip() == "opendata_backfill: 1 announcements indexed, 1 releases written"
+    assert Release.objects.get(announcement=notice).data == stored  # nothing happened since
+    assert "共 1 条" in client.get("/announcements/", {"q": "第一中学"}).content.decode()
+    again = io.StringIO()
+    call_command("opendata_backfill", stdout=again)
+    assert again.getvalue() == "" and Release.objects.count() == 1

@@ -1,0 +1,37 @@
+"""`manage.py opendata_backfill`: give announcements published before the portal's search columns
+and the OCDS releases existed what publishing now writes. Idempotent: an announcement that has its
+search columns and its release is left alone, so running it again (make run does) changes nothing.
+
+A release made here describes the process as it stands now, not as it stood when the announcement
+was published (that state was not kept); its date is still the publication's.
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from procurement import announcement_search, ocds
+from procurement.announcement_models import Announcement, AnnouncementStatus
+
+
+class Command(BaseCommand):
+    help = "Fill the search columns and the OCDS releases of announcements published before they existed."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        published = Announcement.objects.filter(status=AnnouncementStatus.PUBLISHED).order_by(
+            "published_at", "pk"
+        )
+        indexed = released = 0
+        for announcement in published.filter(search_facets=""):
+            with transaction.atomic():
+                announcement_search.search_fields_store(announcement)
+            indexed += 1
+        for announcement in published.filter(release__isnull=True):
+            with transaction.atomic():
+                ocds.release_record(announcement)
+            released += 1
+        if indexed or released:
+            self.stdout.write(
+                f"opendata_backfill: {indexed} announcements indexed, {released} releases written"
+            )
