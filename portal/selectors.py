@@ -5,19 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from procurement.announcement_models import Announcement, AnnouncementStatus
+from procurement.announcement_search import facet, fold, query_terms
 
 
 @dataclass(frozen=True)
 class Search:
     """The search form's criteria, each optional."""
 
-    words: str = ""  # a substring of the title, the project's name or its code (「智慧教室」)
+    words: str = ""  # substrings of the title, the project, its purchaser, lots or content (「智慧教室」)
     center: str = ""  # a center's code
     kind: str = ""
+    method: str = ""  # 采购方式
+    catalogue: str = ""  # a 政府采购品目 code or its start (A02 计算机设备 …)
+    region: str = ""  # a 行政区划代码's start: 43 湖南省, 4307 常德市 (the purchaser's)
+    budget_min: Decimal | None = None
+    budget_max: Decimal | None = None
     since: dt.date | None = None
     until: dt.date | None = None
 
@@ -29,24 +39,50 @@ def published() -> QuerySet[Announcement]:
 
 
 def announcements_search(search: Search) -> QuerySet[Announcement]:
-    """Published announcements matching `search`, newest first."""
+    """Published announcements matching `search`, newest first (procurement.announcement_search
+    says what is stored for it and how PostgreSQL's index answers)."""
     found = published()
-    if search.words:
-        words = search.words
-        found = found.filter(
-            Q(document__title__icontains=words)
-            | Q(project__name__icontains=words)
-            | Q(project__code__icontains=words)
+    words = fold(search.words).split()
+    facets = [
+        facet(name, value)
+        for name, value in (
+            ("center", search.center),
+            ("kind", search.kind),
+            ("method", search.method),
+            ("cat", search.catalogue.strip().upper()),
+            ("region", search.region.strip()),
         )
-    if search.center:
-        found = found.filter(center__code=search.center)
-    if search.kind:
-        found = found.filter(kind=search.kind)
+        if value
+    ]
+    terms = query_terms(words, facets)
+    if connection.vendor == "postgresql" and terms:
+        found = found.filter(
+            RawSQL(
+                "ggzy_search_terms(search_text, search_facets) @> %s::text[]",
+                [terms],
+                output_field=BooleanField(),
+            )
+        )
+    else:
+        for token in facets:
+            found = found.filter(search_facets__contains=f" {token} ")
+    # The phrases themselves: a row with every bigram of a word need not hold the word.
+    for word in words:
+        found = found.filter(search_text__contains=word)
+    if search.budget_min is not None:
+        found = found.filter(budget__gte=search.budget_min)
+    if search.budget_max is not None:
+        found = found.filter(budget__lte=search.budget_max)
     if search.since:
-        found = found.filter(published_at__date__gte=search.since)
+        found = found.filter(published_at__gte=_day_start(search.since))
     if search.until:
-        found = found.filter(published_at__date__lte=search.until)
+        found = found.filter(published_at__lt=_day_start(search.until + dt.timedelta(days=1)))
     return found.order_by("-published_at", "-pk")
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight of `day` here, so a date filter is a range on the indexed column, not a function of it."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def announcement_get(pk: int) -> Announcement | None:

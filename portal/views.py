@@ -3,13 +3,18 @@ announcement with its dates, its lots, its sealed PDF checked, and the project's
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from core.errors import DomainError
 from portal import selectors
@@ -28,6 +33,45 @@ HOME_KINDS = [
 ]
 
 
+class CappedPaginator(Paginator):
+    """Counts matches only up to CAP: at national scale a count of every match of a common word
+    costs more than the page itself. Past the cap the page says so and asks for narrower criteria;
+    the pages up to it are all reachable."""
+
+    cap = 1000
+
+    @cached_property
+    def _upto(self) -> int:
+        found = cast(QuerySet[Any], self.object_list)
+        return found[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._upto, self.cap)
+
+    @cached_property
+    def capped(self) -> bool:
+        return self._upto > self.cap
+
+
+# A published PDF never changes, so its check is kept a while by the file's SHA-256: a popular
+# announcement is not verified again for every visitor. Not for long, since what the check says
+# of a certificate's revocation can change.
+VERIFY_CACHE_SECONDS = 300
+
+
+def _verified(pdf: bytes) -> signing_verify.Report | str:
+    key = f"portal:pdf-verify:{hashlib.sha256(pdf).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = signing_verify.pdf_verify(pdf)
+        except DomainError as error:
+            found = error.message
+        cache.set(key, found, VERIFY_CACHE_SECONDS)
+    return found
+
+
 def home(request: HttpRequest) -> HttpResponse:
     latest = selectors.latest_by_kind(list(HOME_KINDS))
     sections = [(AnnouncementKind(kind).label, kind, latest[kind]) for kind in HOME_KINDS]
@@ -37,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def announcements(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     found = selectors.announcements_search(form.search() if request.GET else selectors.Search())
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     search = form.search() if form.is_bound else selectors.Search()
@@ -58,12 +102,7 @@ def announcement(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404("没有这个已发布的公告。")
     pdf = announcement_selectors.published_pdf(pk=pk)
-    report: signing_verify.Report | str | None = None
-    if pdf is not None:
-        try:
-            report = signing_verify.pdf_verify(pdf[1])
-        except DomainError as error:
-            report = error.message
+    report = _verified(pdf[1]) if pdf is not None else None
     release = Release.objects.filter(announcement=found).only("ocid").first()
     ocid = release.ocid if release else None
     tender = found.tender

@@ -17,6 +17,7 @@ from tests.procurement.conftest import (  # noqa: F401  (fixtures, by name)
     announced,
     changde,
     changde_reviewer,
+    evaluated,
     issued,
     key,
     project,

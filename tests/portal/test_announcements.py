@@ -3,14 +3,19 @@ and by filters, one announcement with its dates, its seal checked and its projec
 nothing unpublished, ever."""
 
 import datetime as dt
+import hashlib
 import html
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from portal import forms as portal_forms
+from portal import selectors
 from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus
+from signing import verify as signing_verify
 from tests.procurement.announcement_factories import make, publish
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +97,95 @@ def test_the_atom_feed_follows_a_center_and_a_kind(client, agency, announced):
     assert client.get("/announcements/atom/", {"kind": "nothing"}).status_code == 404
     page = text(client.get("/announcements/", {"center": "changde", "kind": "tender"}))
     assert 'type="application/atom+xml"' in page and "/announcements/atom/?center=changde&kind=tender" in page
+
+
+def test_the_filters_by_method_catalogue_region_and_budget(client, announced):
+    """The project: 公开招标, lots of 品目 A (货物), a purchaser registered at 430100 (长沙市), a budget of
+    1,500,000 元."""
+    title = Announcement.objects.get(kind=AnnouncementKind.TENDER).document.title
+    found = [
+        {"method": "open"},
+        {"catalogue": "a"},
+        {"region": "43"},
+        {"region": "4301"},
+        {"budget_min": "1500000", "budget_max": "2000000"},
+        {"q": "教学 第一中学", "method": "open", "region": "43", "catalogue": "A", "budget_max": "1500000"},
+    ]
+    for query in found:
+        assert title in titles(client, **query), query
+    missed = [
+        {"method": "inquiry"},
+        {"catalogue": "B"},
+        {"catalogue": "A02"},
+        {"region": "4307"},
+        {"region": "11"},
+        {"budget_min": "1500000.01"},
+        {"budget_max": "1499999"},
+        # Every bigram of 「设备教学」 is in the text, the phrase is not.
+        {"q": "设备教学"},
+    ]
+    for query in missed:
+        assert title not in titles(client, **query), query
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"budget_min": "2000000", "budget_max": "1000000"}, "budget_max", portal_forms.BUDGET_REVERSED),
+        ({"budget_min": "一百万"}, "budget_min", portal_forms.BUDGET_INVALID),
+        ({"catalogue": "计算机"}, "catalogue", portal_forms.CATALOGUE_INVALID),
+    ],
+)
+def test_a_bad_filter_is_refused_at_its_field_with_the_input_kept(client, query, field, message):
+    page = client.get("/announcements/", query)
+    body = text(page)
+    assert page.status_code == 400 and message in body
+    assert f'id="field-{field}"' in body and '<details class="more-filters" open>' in body
+    for value in query.values():
+        assert f'value="{value}"' in body
+
+
+def test_on_postgresql_the_words_and_filters_are_answered_by_one_index(announced):
+    """The query the search sends uses the GIN index of migration 0008 once there are rows enough for
+    the planner to want an index: 5,000 other published rows (copies of the notice with other text
+    and facets) are added inside the test's transaction, rolled back after it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("runs on PostgreSQL only (DATABASE_URL=postgres://…)")
+    notice = Announcement.objects.get(kind=AnnouncementKind.TENDER)
+    columns = [
+        f.column
+        for f in Announcement._meta.concrete_fields
+        if f.column not in ("id", "search_text", "search_facets", "kind")
+    ]
+    listed = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO procurement_announcement ({listed}, search_text, search_facets, kind) "
+            f"SELECT {listed}, '其他项目' || g || '号办公家具采购', ' center:hengyang kind:award ', 'award' "
+            "FROM procurement_announcement, generate_series(1, 5000) AS g WHERE id = %s",
+            [notice.pk],
+        )
+        cursor.execute("ANALYZE procurement_announcement")
+        found = selectors.announcements_search(selectors.Search(words="教学设备", kind="tender", region="43"))
+        sql, params = found.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "procurement_announcement_search" in plan, plan
+    assert [a.pk for a in found] == [notice.pk]
+
+
+def test_a_published_pdf_is_verified_once_for_many_visitors(client, announced, monkeypatch):
+    """The check is kept by the file's SHA-256 (the real check, counted as it runs)."""
+    cache.clear()
+    runs = []
+    real = signing_verify.pdf_verify
+
+    def counted(data, **kwargs):
+        runs.append(hashlib.sha256(data).hexdigest())
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(signing_verify, "pdf_verify", counted)
+    notice = Announcement.objects.get(kind=AnnouncementKind.TENDER)
+    for _ in range(3):
+        assert "签章有效" in text(client.get(f"/announcements/{notice.pk}/"))
+    assert runs == [notice.submitted_sha256]

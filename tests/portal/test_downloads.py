@@ -24,6 +24,7 @@ WHEEL = "ggzy_agent-0.1.0-py3-none-any.whl"
 PUBLIC = {
     "/",
     "/announcements/",
+    "/ocds/",
     "/downloads/",
     "/guide/",
     "/pki/agent/",

@@ -3,9 +3,11 @@ release; the packages, the record and the feed validate with libcoveocds with ze
 is what ocdskit compiles; the feed never skips a late commit; red flags are computed with their rule."""
 
 import datetime as dt
+import html
 import io
 import json
 import zipfile
+from decimal import Decimal
 
 import ocdskit.combine
 import pytest
@@ -17,6 +19,7 @@ from procurement import ocds
 from procurement.announcement_models import Announcement, AnnouncementKind
 from procurement.ocds_models import Release
 from tests.portal import ocdsparts
+from tests.procurement.announcement_factories import make, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +172,23 @@ def test_announcements_published_before_open_data_are_backfilled_once(client, an
     again = io.StringIO()
     call_command("opendata_backfill", stdout=again)
     assert again.getvalue() == "" and Release.objects.count() == 1
+
+
+def test_a_late_award_notice_is_flagged_on_its_page_and_in_its_record(
+    client, agency, evaluated, key, changde_reviewer
+):
+    """The platform warns and still publishes an award notice later than 87号令 art. 69 allows; the
+    public sees the flag with its reason, and the record carries it."""
+    account, entry = agency
+    tender, lot = evaluated
+    long_ago = timezone.now() - dt.timedelta(days=10)
+    lot.evaluations.update(ended_at=long_ago - dt.timedelta(hours=1))
+    award = {"winner": entry, "price": Decimal("1"), "awarded_at": long_ago}
+    made = publish(
+        account, make(account, entry, AnnouncementKind.AWARD, tender, lot, **award), key, changde_reviewer
+    )
+    page = html.unescape(client.get(f"/announcements/{made.pk}/").content.decode())
+    assert "中标公告晚于法定期限发布" in page and "第六十九条" in page
+    ocid = Release.objects.get(announcement=made).ocid
+    flags = package(client, "records", ocid)["records"][0]["redFlags"]
+    assert [(f["code"], f["release"]) for f in flags] == [(ocds.FLAG_LATE_AWARD, made.release.release_id)]
