@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -63,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "count": latest["count"],
         "latest": latest["latest"],
         "example": example,
-        "prefix": ocds.settings.GGZY_OCDS_PREFIX,
+        "prefix": settings.GGZY_OCDS_PREFIX,
         "extensions": ocds.EXTENSIONS,
         "flag_titles": ocds.FLAG_TITLES,
         "feed_limit_max": FEED_LIMIT_MAX,

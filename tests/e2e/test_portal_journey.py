@@ -81,3 +81,7 @@ def test_a_visitor_on_a_phone_finds_checks_and_downloads_an_announcement(page: P
     expect(page.locator("h1")).to_have_text(correction.document.title)
     expect(page.locator("main")).to_contain_text("联系人变更为王敏。")
     shot(page, "history-correction")
+    page.locator("footer").get_by_role("link", name="开放数据").click()
+    expect(page.locator("h1")).to_have_text("开放数据（OCDS）")
+    expect(page.locator("main")).to_contain_text("已发布的 release")
+    shot(page, "open-data")
