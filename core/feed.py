@@ -18,6 +18,7 @@ On both, rows newer than FEED_WATERMARK are held back too, as DOMAIN §6 asks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -34,6 +35,30 @@ from django.db.models.lookups import Exact, GreaterThan, LessThan, Lookup
 FEED_WATERMARK = timedelta(seconds=1)
 
 POSITION = "position"
+FEED_LIMIT_DEFAULT = 100
+FEED_LIMIT_MAX = 500
+BAD_AFTER = "after must be a cursor (a whole number ≥ 0) from an earlier answer"
+BAD_LIMIT = f"limit must be a whole number from 1 to {FEED_LIMIT_MAX}"
+# A cursor is a bigint: more digits than this cannot be one, and would overflow the query.
+WHOLE_DIGITS_MAX = 18
+
+
+def cursor_args(query: Mapping[str, str]) -> tuple[int, int] | str:
+    """A feed request's `after` (default 0) and `limit` (default FEED_LIMIT_DEFAULT), or what is
+    wrong with them, for a 400."""
+    after = _whole(query.get("after", "0"))
+    if after is None:
+        return BAD_AFTER
+    limit = _whole(query.get("limit", str(FEED_LIMIT_DEFAULT)))
+    if limit is None or not 1 <= limit <= FEED_LIMIT_MAX:
+        return BAD_LIMIT
+    return after, limit
+
+
+def _whole(value: str) -> int | None:
+    if not (value.isascii() and value.isdigit()) or len(value) > WHOLE_DIGITS_MAX:
+        return None
+    return int(value)
 
 
 @dataclass(frozen=True)

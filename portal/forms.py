@@ -17,6 +17,18 @@ BUDGET_INVALID = "请填写金额（元），如 500000，不要带单位或逗�
 CATALOGUE_INVALID = "请填写政府采购品目编码或其开头，如 A02 或 A02010105（A 货物、B 工程、C 服务）。"
 
 
+def _amount(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        error_messages={"invalid": BUDGET_INVALID},
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="关键词",
@@ -42,24 +54,8 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "品目编码，如 A02"}),
     )
     region = forms.ChoiceField(label="地区（采购人）", required=False, choices=region_choices)
-    budget_min = forms.DecimalField(
-        label="预算从（元）",
-        required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=2,
-        error_messages={"invalid": BUDGET_INVALID},
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-    budget_max = forms.DecimalField(
-        label="预算至（元）",
-        required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=2,
-        error_messages={"invalid": BUDGET_INVALID},
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    budget_min = _amount("预算从（元）")
+    budget_max = _amount("预算至（元）")
     since = forms.DateField(
         label="发布日期从",
         required=False,

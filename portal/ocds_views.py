@@ -25,16 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.feed import feed_slice
+from core.feed import FEED_LIMIT_MAX, cursor_args, feed_slice
 from procurement import ocds
 from procurement.ocds_models import Release
 
-FEED_LIMIT_DEFAULT = 100
-FEED_LIMIT_MAX = 500
-BAD_AFTER = "after must be a cursor (a whole number ≥ 0) from an earlier answer's links.next"
-BAD_LIMIT = f"limit must be a whole number from 1 to {FEED_LIMIT_MAX}"
-# A cursor is a bigint: more digits than this cannot be one, and would overflow the query.
-WHOLE_DIGITS_MAX = 18
 BULK_CHUNK = 500
 # A day's file is served once the day is this far over: a release is stamped when its row is
 # written, and a transaction that wrote one just before midnight has long committed by then (the
@@ -100,12 +94,10 @@ def _latest(ocid: str) -> dt.datetime | None:
 def feed(request: HttpRequest) -> JsonResponse:
     """Every release after the cursor, oldest first (core/feed.py). A mirror stores links.next once
     it has kept the releases of a page, and asks with it next time."""
-    after = _whole(request.GET.get("after", "0"))
-    if after is None:
-        return _json({"error": BAD_AFTER}, status=400)
-    limit = _whole(request.GET.get("limit", str(FEED_LIMIT_DEFAULT)))
-    if limit is None or not 1 <= limit <= FEED_LIMIT_MAX:
-        return _json({"error": BAD_LIMIT}, status=400)
+    args = cursor_args(request.GET)
+    if isinstance(args, str):
+        return _json({"error": args}, status=400)
+    after, limit = args
     found = feed_slice(Release.objects.all(), after=after, limit=limit, now=timezone.now(), fields=("data",))
     next_url = request.build_absolute_uri(f"{reverse('portal:ocds_feed')}?after={found.next}&limit={limit}")
     package = ocds.package_meta(uri=request.build_absolute_uri(), published=timezone.now())
@@ -117,12 +109,6 @@ def feed(request: HttpRequest) -> JsonResponse:
             "watermark": found.watermark.isoformat(),
         }
     )
-
-
-def _whole(value: str) -> int | None:
-    if not (value.isascii() and value.isdigit()) or len(value) > WHOLE_DIGITS_MAX:
-        return None
-    return int(value)
 
 
 @require_GET

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from core.audit import Actor, audit_log
 from core.errors import StateError
-from core.feed import POSITION, feed_slice
+from core.feed import FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX, POSITION, feed_slice
 from registry import rules
 from registry.models import (
     EventReason,
@@ -38,9 +38,6 @@ from registry.models import (
 
 # 000 §5 情况1: a subject whose basic information was never submitted is 无效, and no center takes it.
 RESYNC_NOT_VALID = "您的主体状态为「无效」：请先提交基本信息，状态变为「有效」后才会同步到各交易中心。"
-
-FEED_LIMIT_DEFAULT = 100
-FEED_LIMIT_MAX = 500
 
 
 class EventListener(Protocol):
