@@ -114,6 +114,12 @@ class Announcement(models.Model):
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_opinion = models.CharField("审核意见", max_length=500, blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    # What the public search reads, written when published (procurement.announcement_search).
+    search_text = models.TextField("检索文本", blank=True, editable=False)
+    search_facets = models.CharField("检索标记", max_length=1000, blank=True, editable=False)
+    budget = models.DecimalField(
+        "项目预算（元）", max_digits=16, decimal_places=2, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

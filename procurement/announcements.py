@@ -21,7 +21,7 @@ from centers.models import Center, CenterSubject
 from core.audit import Actor, audit_log
 from core.errors import DomainError, NotFound
 from procurement import announcement_rules as rules
-from procurement import ocds, services, tenders
+from procurement import announcement_search, ocds, services, tenders
 from procurement.announcement_kinds import KINDS, Kind, check_clock
 from procurement.announcement_models import Announcement, AnnouncementKind
 from procurement.models import Lot
@@ -279,7 +279,9 @@ def announcement_approve(*, actor: Actor, item: ReviewItem, opinion: str) -> Ann
     locked.decision_opinion = opinion
     locked.published_at = now
     locked.save(update_fields=["status", "decided_at", "decision_opinion", "published_at", "updated_at"])
-    # Its OCDS release, in the same transaction: the open data never shows what was not published.
+    # What the public search reads, and its OCDS release, in the same transaction: the portal and the
+    # open data never show what was not published.
+    announcement_search.search_fields_store(locked)
     ocds.release_record(locked)
     _audit(
         actor, rules.AUDIT_PUBLISHED, locked, version=locked.submitted_version, sha256=locked.submitted_sha256
