@@ -97,9 +97,11 @@ class SearchForm(forms.Form):
         return cleaned
 
     def search(self) -> Search:
-        """The criteria of a valid form; an invalid one searches with none (its errors are shown)."""
-        if not self.is_valid():
+        """The criteria of a valid form (an unbound one has none)."""
+        if not self.is_bound:
             return Search()
+        if not self.is_valid():
+            raise ValueError("the search of a refused form")
         data = self.cleaned_data
         return Search(
             words=data["q"].strip(),

@@ -80,11 +80,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def announcements(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    found = selectors.announcements_search(form.search() if request.GET else selectors.Search())
+    refused = form.is_bound and not form.is_valid()
+    # A refused criterion searches nothing: results that ignore what was typed would mislead.
+    found = selectors.published().none() if refused else selectors.announcements_search(form.search())
     page = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    search = form.search() if form.is_bound else selectors.Search()
+    search = selectors.Search() if refused else form.search()
     feed = urlencode(
         {key: value for key, value in (("center", search.center), ("kind", search.kind)) if value}
     )
@@ -93,7 +95,7 @@ def announcements(request: HttpRequest) -> HttpResponse:
         request,
         "portal/announcements.html",
         {"form": form, "page": page, "filter_query": query.urlencode(), "feed_url": feed_url},
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=400 if refused else 200,
     )
 
 

@@ -136,10 +136,13 @@ def test_the_filters_by_method_catalogue_region_and_budget(client, announced):
         ({"catalogue": "计算机"}, "catalogue", portal_forms.CATALOGUE_INVALID),
     ],
 )
-def test_a_bad_filter_is_refused_at_its_field_with_the_input_kept(client, query, field, message):
+def test_a_bad_filter_is_refused_at_its_field_with_the_input_kept(client, announced, query, field, message):
     page = client.get("/announcements/", query)
     body = text(page)
     assert page.status_code == 400 and message in body
+    # Nothing is listed as if the refused criterion were not there.
+    assert "请先修改上面标红的条件" in body
+    assert Announcement.objects.get(kind=AnnouncementKind.TENDER).document.title not in body
     assert f'id="field-{field}"' in body and '<details class="more-filters" open>' in body
     for value in query.values():
         assert f'value="{value}"' in body
