@@ -12,6 +12,7 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from centers.models import Center
 from procurement.announcement_models import Announcement, AnnouncementStatus
 from procurement.announcement_search import facet, fold, query_terms
 
@@ -100,3 +101,13 @@ def latest_by_kind(kinds: list[str], per_kind: int = 5) -> dict[str, list[Announ
         kind: list(published().filter(kind=kind).order_by("-published_at", "-pk")[:per_kind])
         for kind in kinds
     }
+
+
+def latest_by_center(per_center: int = 5) -> list[tuple[Center, list[Announcement]]]:
+    """The home page's newest announcements at each center that has published any."""
+    found = []
+    for center in Center.objects.order_by("sort", "pk"):
+        rows = list(published().filter(center=center).order_by("-published_at", "-pk")[:per_center])
+        if rows:
+            found.append((center, rows))
+    return found

@@ -75,7 +75,8 @@ def _verified(pdf: bytes) -> signing_verify.Report | str:
 def home(request: HttpRequest) -> HttpResponse:
     latest = selectors.latest_by_kind(list(HOME_KINDS))
     sections = [(AnnouncementKind(kind).label, kind, latest[kind]) for kind in HOME_KINDS]
-    return render(request, "portal/home.html", {"sections": sections, "form": SearchForm()})
+    context = {"sections": sections, "centers": selectors.latest_by_center(), "form": SearchForm()}
+    return render(request, "portal/home.html", context)
 
 
 def announcements(request: HttpRequest) -> HttpResponse:

@@ -75,7 +75,11 @@ def test_the_announcement_page_shows_dates_the_checked_seal_and_the_history(
     )
     page = text(client.get(f"/announcements/{notice.pk}/"))
     assert f'href="/announcements/{correction.pk}/"' in page and "（本公告）" in page
-    assert notice.document.title in text(client.get("/"))
+    home = text(client.get("/"))
+    assert notice.document.title in home
+    # Per center too: 常德's newest, under its name, linking to its announcements.
+    centers = home.split("各交易中心最新公告", 1)[1]
+    assert 'href="/announcements/?center=changde"' in centers and correction.document.title in centers
 
 
 def test_the_atom_feed_follows_a_center_and_a_kind(client, agency, announced):
