@@ -34,8 +34,12 @@ class Search:
 
 
 def published() -> QuerySet[Announcement]:
-    return Announcement.objects.filter(status=AnnouncementStatus.PUBLISHED).select_related(
-        "center", "project", "lot", "document"
+    # The document's bytes stay behind: a list of 20 would read 20 sealed PDFs (150 KB and more each)
+    # to show their titles; the one PDF served is read by announcement_selectors.published_pdf.
+    return (
+        Announcement.objects.filter(status=AnnouncementStatus.PUBLISHED)
+        .select_related("center", "project", "lot", "document")
+        .defer("document__pdf")
     )
 
 
@@ -64,10 +68,12 @@ def announcements_search(search: Search) -> QuerySet[Announcement]:
                 output_field=BooleanField(),
             )
         )
-    else:
-        for token in facets:
-            found = found.filter(search_facets__contains=f" {token} ")
-    # The phrases themselves: a row with every bigram of a word need not hold the word.
+    # The facets and phrases themselves, on PostgreSQL too: a row with every bigram of a word need not
+    # hold the word; and where the planner walks the newest rows instead of the index (a common word
+    # or filter), these cheap checks come first, so ggzy_search_terms() is computed only on rows that
+    # match already.
+    for token in facets:
+        found = found.filter(search_facets__contains=f" {token} ")
     for word in words:
         found = found.filter(search_text__contains=word)
     if search.budget_min is not None:
