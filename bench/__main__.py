@@ -1,4 +1,4 @@
-"""`python -m bench [--subjects N] [--runs N]`: fill a throwaway database, print the figures.
+"""`python -m bench [--subjects N] [--runs N] [--announcements N]`: fill a throwaway database, print the figures.
 
 Environment is set before django.setup(), because config/settings.py reads it at import:
 the database, a temporary var/ and media directory, DEBUG off as in production, and the test
@@ -20,6 +20,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--subjects", type=int, default=100_000, help="subjects in the database")
     parser.add_argument("--runs", type=int, default=30, help="timed repetitions of each figure")
+    parser.add_argument(
+        "--announcements",
+        type=int,
+        default=1_000_000,
+        help="published announcements for the portal search (PostgreSQL only)",
+    )
     return parser.parse_args()
 
 
@@ -37,7 +43,7 @@ def configure(db_url: str, workdir: Path) -> None:
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 
 
-def measure(*, subjects: int, runs: int) -> None:
+def measure(*, subjects: int, runs: int, announcements_count: int) -> None:
     """Everything after django.setup(): the imports below need the app registry."""
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
@@ -47,6 +53,7 @@ def measure(*, subjects: int, runs: int) -> None:
         announcements,
         certificates,
         dataset,
+        portal,
         projects,
         register,
         seals,
@@ -84,6 +91,8 @@ def measure(*, subjects: int, runs: int) -> None:
     venues.run(center=center, agency=agencies[0], runs=runs)
     # A serial no other figure uses: the units above end well below it.
     announcements.run(first_serial=subjects + 10 * runs + 1_000, runs=runs)
+    # After announcements.run: the generated announcements borrow one it published.
+    portal.run(runs=runs, announcements=announcements_count)
 
 
 def main() -> None:
@@ -103,7 +112,7 @@ def main() -> None:
             f"ggzy bench: {args.subjects} subjects, {args.runs} runs per figure, "
             f"load average {load:.1f} at start; database {db.label}"
         )
-        measure(subjects=args.subjects, runs=args.runs)
+        measure(subjects=args.subjects, runs=args.runs, announcements_count=args.announcements)
     finally:
         if db is not None and db.postgres is not None:
             from django.db import connections

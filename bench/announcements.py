@@ -3,7 +3,7 @@
 One unit of the bench (its own serial, a certificate of a bench issuer bound to it, its 公章) is
 known at 常德 as 招标代理机构 with the permissions its approval gives. For each run an approved
 project with one lot is written directly, its 开标室 booking approved at the earliest opening art.
-35 allows (each run a day later, in a room of the bench's own), and its 招标文件 rendered, sealed
+35 allows (each run a day later, in a room of its own), and its 招标文件 rendered, sealed
 and submitted through the services: the state an agency reaches before 「新增招标公告」, untimed.
 
 Timed, each through the services as the pages call them, the database included:
@@ -73,9 +73,13 @@ def _reviewer(center: Center) -> Actor:
     return Actor(user=member.account, auth_method="password")
 
 
-def _ready_tender(signer: Signer, entry: CenterSubject, room: Room, number: int) -> tenders.TenderDocument:
+def _ready_tender(signer: Signer, entry: CenterSubject, number: int) -> tenders.TenderDocument:
     """An approved project with one lot, its opening room approved, its 招标文件 sealed and submitted."""
     center = entry.center
+    # A room each: the earliest opening moves off rest days, so two runs can open at the same hour.
+    room = Room.objects.at(center).create(
+        center=center, name=f"压测公告开标室{number}", kind=RoomKind.OPENING, capacity=10
+    )
     project = Project.objects.create(
         center=center,
         agency=entry,
@@ -138,11 +142,8 @@ def run(*, first_serial: int, runs: int) -> None:
         signer = Signer(ca, first_serial)
         entry = _agency(signer, center)
         reviewer = _reviewer(center)
-        room = Room.objects.at(center).create(
-            center=center, name="压测公告开标室", kind=RoomKind.OPENING, capacity=10
-        )
         started = time.perf_counter()
-        ready = [_ready_tender(signer, entry, room, n) for n in range(runs + 1)]
+        ready = [_ready_tender(signer, entry, n) for n in range(runs + 1)]
         show(
             "setup",
             f"{runs + 1} tender documents sealed and submitted",
