@@ -4,17 +4,16 @@ announcement with its dates, its lots, its sealed PDF checked, and the project's
 from __future__ import annotations
 
 import hashlib
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from core.errors import DomainError
 from portal import selectors
@@ -33,25 +32,55 @@ HOME_KINDS = [
 ]
 
 
-class CappedPaginator(Paginator):
-    """Counts matches only up to CAP: at national scale a count of every match of a common word
-    costs more than the page itself. Past the cap the page says so and asks for narrower criteria;
-    the pages up to it are all reachable."""
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of results, found without counting them all: at national scale a count of every
+    match of a common word costs many times the page itself. The page reads one row more than it
+    shows, to know whether another page follows; the total is known once the last page is reached.
+    Pages stop at MAX_PAGES (the first 1,000 results), where narrower criteria serve better than a
+    deep offset."""
 
-    cap = 1000
+    object_list: list[Any]
+    number: int
+    has_next: bool
+    total: int | None  # known on the last page only
+    at_limit: bool  # the last page shown of more results than MAX_PAGES hold
 
-    @cached_property
-    def _upto(self) -> int:
-        found = cast(QuerySet[Any], self.object_list)
-        return found[: self.cap + 1].count()
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
 
-    @cached_property
-    def count(self) -> int:
-        return min(self._upto, self.cap)
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
 
-    @cached_property
-    def capped(self) -> bool:
-        return self._upto > self.cap
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+MAX_PAGES = 50
+
+
+def result_page(found: QuerySet[Any], asked: str | None) -> ResultPage:
+    number = int(asked) if asked and asked.isascii() and asked.isdigit() and len(asked) < 4 else 1
+    number = min(max(number, 1), MAX_PAGES)
+    start = (number - 1) * PAGE_SIZE
+    rows = list(found[start : start + PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    total = None if more or (not rows and number > 1) else start + len(rows)
+    return ResultPage(
+        object_list=rows,
+        number=number,
+        has_next=more and number < MAX_PAGES,
+        total=total,
+        at_limit=more and number == MAX_PAGES,
+    )
 
 
 # A published PDF never changes, so its check is kept a while by the file's SHA-256: a popular
@@ -84,7 +113,7 @@ def announcements(request: HttpRequest) -> HttpResponse:
     refused = form.is_bound and not form.is_valid()
     # A refused criterion searches nothing: results that ignore what was typed would mislead.
     found = selectors.published().none() if refused else selectors.announcements_search(form.search())
-    page = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = result_page(found, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     search = selectors.Search() if refused else form.search()

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal import forms as portal_forms
 from portal import selectors
+from portal import views as portal_views
 from procurement.announcement_models import Announcement, AnnouncementKind, AnnouncementStatus
 from signing import verify as signing_verify
 from tests.procurement.announcement_factories import make, publish
@@ -196,3 +197,23 @@ def test_a_published_pdf_is_verified_once_for_many_visitors(client, announced, m
     for _ in range(3):
         assert "签章有效" in text(client.get(f"/announcements/{notice.pk}/"))
     assert runs == [notice.submitted_sha256]
+
+
+def test_results_page_without_a_count_and_stop_at_the_first_thousand():
+    """The pages read one row more than they show; the total shows on the last page only."""
+    rows = [f"公告{n}" for n in range(45)]
+
+    class Rows(list):
+        def __getitem__(self, key):
+            return (
+                Rows(list.__getitem__(self, key)) if isinstance(key, slice) else list.__getitem__(self, key)
+            )
+
+    first = portal_views.result_page(Rows(rows), None)
+    assert (first.number, len(first.object_list), first.has_next, first.total) == (1, 20, True, None)
+    last = portal_views.result_page(Rows(rows), "3")
+    assert (last.object_list, last.has_next, last.total) == (rows[40:], False, 45)
+    assert portal_views.result_page(Rows(rows), "x").number == 1
+    many = Rows(range(portal_views.MAX_PAGES * portal_views.PAGE_SIZE + 1))
+    deepest = portal_views.result_page(many, "999")
+    assert (deepest.number, deepest.has_next, deepest.at_limit) == (portal_views.MAX_PAGES, False, True)
