@@ -169,19 +169,19 @@ def _published(*, tender_id: int, until: Announcement) -> list[Announcement]:
     return [*found, until]
 
 
+# Each kind's releaseTag; the ones not named are tenderUpdate (废标, 暂停, 恢复交易, 项目取消 of a lot).
+TAGS = {
+    AnnouncementKind.TENDER: "tender",
+    AnnouncementKind.CORRECTION: "tenderAmendment",
+    AnnouncementKind.AWARD: "award",
+    AnnouncementKind.AWARD_CHANGE: "awardUpdate",
+}
+
+
 def _tag(announcement: Announcement, statuses: set[str]) -> str:
-    kind = announcement.kind
-    if kind == AnnouncementKind.TENDER:
-        return "tender"
-    if kind == AnnouncementKind.CORRECTION:
-        return "tenderAmendment"
-    if kind == AnnouncementKind.AWARD:
-        return "award"
-    if kind == AnnouncementKind.AWARD_CHANGE:
-        return "awardUpdate"
-    if kind == AnnouncementKind.TERMINATION and statuses == {"cancelled"}:
-        return "tenderCancellation"
-    return "tenderUpdate"
+    if announcement.kind == AnnouncementKind.TERMINATION and statuses == {"cancelled"}:
+        return "tenderCancellation"  # every lot of the process is cancelled
+    return TAGS.get(AnnouncementKind(announcement.kind), "tenderUpdate")
 
 
 def _tender_status(statuses: set[str]) -> str:

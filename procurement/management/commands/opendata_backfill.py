@@ -10,9 +10,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 
+from core.audit import SYSTEM, audit_log
 from procurement import announcement_search, ocds
 from procurement.announcement_models import Announcement, AnnouncementStatus
+from procurement.ocds_models import Release
+
+AUDIT_BACKFILLED = "procurement.opendata_backfilled"
 
 
 class Command(BaseCommand):
@@ -23,14 +28,18 @@ class Command(BaseCommand):
             "published_at", "pk"
         )
         indexed = released = 0
-        for announcement in published.filter(search_facets=""):
+        for announcement in published.filter(Q(search_facets="") | Q(release__isnull=True)):
             with transaction.atomic():
-                announcement_search.search_fields_store(announcement)
-            indexed += 1
-        for announcement in published.filter(release__isnull=True):
-            with transaction.atomic():
-                ocds.release_record(announcement)
-            released += 1
+                done: dict[str, Any] = {}
+                if not announcement.search_facets:
+                    announcement_search.search_fields_store(announcement)
+                    done["indexed"] = True
+                    indexed += 1
+                if not Release.objects.filter(announcement=announcement).exists():
+                    done["release"] = ocds.release_record(announcement).release_id
+                    released += 1
+                # Written by the platform itself, audited as every change is.
+                audit_log(actor=SYSTEM, action=AUDIT_BACKFILLED, target=announcement, data=done)
         if indexed or released:
             self.stdout.write(
                 f"opendata_backfill: {indexed} announcements indexed, {released} releases written"
